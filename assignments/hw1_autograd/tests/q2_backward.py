@@ -1,0 +1,112 @@
+"""Q2: MyReLU.backward returns the right gradient and uses ctx.save_for_backward."""
+import torch
+
+from autograder.checks import expect_close, expect_tensor
+from autograder.testing import probe, test_case
+
+OK_FORMAT = False
+name = "q2_backward"
+points = None
+
+
+def sample(shape, seed, dtype=torch.float32, zeros=True):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(shape, generator=g, dtype=torch.float64)
+    if zeros:
+        x[x.abs() < 0.2] = 0.0          # exact zeros: either subgradient is accepted
+    else:
+        x = x + 0.2 * x.sign()          # keep away from the kink for gradcheck
+    return x.to(dtype)
+
+
+def upstream(shape, seed, dtype=torch.float32):
+    g = torch.Generator().manual_seed(seed + 1000)
+    return torch.randn(shape, generator=g, dtype=torch.float64).to(dtype)
+
+
+def input_gradient(my_relu, shape, seed, dtype):
+    x = sample(shape, seed, dtype).requires_grad_(True)
+    my_relu(x).backward(upstream(shape, seed, dtype))
+    return x.grad
+
+
+@probe
+def gradients(my_relu):
+    return {"matrix": input_gradient(my_relu, (6, 7), 1, torch.float32),
+            "4d": input_gradient(my_relu, (2, 3, 4, 5), 2, torch.float64)}
+
+
+@probe
+def gradcheck_result(my_relu):
+    x = sample((4, 3), 3, torch.float64, zeros=False).requires_grad_(True)
+    ok = torch.autograd.gradcheck(my_relu, (x,), raise_exception=False)
+    jacobian = torch.autograd.functional.jacobian(my_relu, x)
+    return {"ok": bool(ok), "jacobian": jacobian}
+
+
+@probe
+def saved_state(MyReLU):
+    x = sample((5,), 4).requires_grad_(True)
+    node = MyReLU.apply(x).grad_fn
+    return {"saved": len(node.saved_tensors),
+            "attributes": sorted(k for k, v in vars(node).items() if torch.is_tensor(v))}
+
+
+@probe
+def grad_output_after_backward(my_relu):
+    x = sample((8,), 5).requires_grad_(True)
+    g = upstream((8,), 5)
+    my_relu(x).backward(g)
+    return g
+
+
+def expect_relu_gradient(seen, shape, seed, dtype, what):
+    x, g = sample(shape, seed, dtype), upstream(shape, seed, dtype)
+    expect_tensor(seen, what)
+    nonzero = x != 0
+    expect_close(seen, g * (x > 0), what, mask=nonzero)
+    at_zero = seen[~nonzero].double()
+    either = (at_zero == 0) | torch.isclose(at_zero, g[~nonzero].double())
+    assert bool(either.all()), f"{what} at x == 0 must be 0 or grad_output (a subgradient)."
+
+
+@test_case(points=3, hidden=False)
+def test_gradient(env):
+    """x.grad after backward equals grad_output where x > 0 and 0 where x < 0."""
+    expect_relu_gradient(gradients(env)["matrix"], (6, 7), 1, torch.float32,
+                         "x.grad after my_relu(x).backward(grad_output)")
+
+
+@test_case(points=2, hidden=False)
+def test_gradcheck(env):
+    """torch.autograd.gradcheck passes in float64 (backward matches finite differences)."""
+    seen = gradcheck_result(env)
+    x = sample((4, 3), 3, torch.float64, zeros=False)
+    expected = torch.diag((x > 0).double().flatten()).reshape(4, 3, 4, 3)
+    expect_close(seen["jacobian"], expected, "The Jacobian of my_relu at a float64 x")
+    assert seen["ok"], "torch.autograd.gradcheck(my_relu, (x,)) failed for a float64 x."
+
+
+@test_case(points=1, hidden=True)
+def test_gradient_4d_float64(env):
+    """backward works for 4-D float64 inputs too."""
+    expect_relu_gradient(gradients(env)["4d"], (2, 3, 4, 5), 2, torch.float64,
+                         "x.grad for a 4-D float64 x")
+
+
+@test_case(points=2, hidden=True)
+def test_save_for_backward(env):
+    """forward saves the tensors backward needs with ctx.save_for_backward, not as attributes."""
+    seen = saved_state(env)
+    assert seen["saved"] >= 1, ("forward saved no tensors with ctx.save_for_backward; "
+                                "backward needs the input (or the output) to build the mask.")
+    assert not seen["attributes"], (f"forward stored tensors as attributes of ctx "
+                                    f"({', '.join(seen['attributes'])}); use "
+                                    f"ctx.save_for_backward so autograd can check and free them.")
+
+
+@test_case(points=1, hidden=True)
+def test_grad_output_unchanged(env):
+    """backward does not modify grad_output in place (clone it first)."""
+    expect_close(grad_output_after_backward(env), upstream((8,), 5),
+                 "grad_output after backward (it must not be modified)", atol=0, rtol=0)

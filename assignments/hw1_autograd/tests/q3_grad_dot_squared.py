@@ -1,0 +1,55 @@
+"""Q3: grad_dot_squared(x, y) is the gradient of (x . y)^2 with respect to x, i.e. 2 (x . y) y."""
+import torch
+
+from autograder.checks import expect_close
+from autograder.testing import probe, test_case
+
+OK_FORMAT = False
+name = "q3_grad_dot_squared"
+points = None
+
+
+def vectors(seed, n=7):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, generator=g), torch.randn(n, generator=g)
+
+
+@probe
+def notes_example(grad_dot_squared):
+    return grad_dot_squared(torch.tensor([1.0, 0.0], requires_grad=True), torch.tensor([1.0, 1.0]))
+
+
+@probe
+def random_examples(grad_dot_squared):
+    return [grad_dot_squared(*vectors(seed)) for seed in range(3)]
+
+
+@probe
+def leaves_x_alone(grad_dot_squared):
+    x, y = vectors(7)
+    x.requires_grad_(True)
+    grad_dot_squared(x, y)
+    return {"grad": x.grad}
+
+
+@test_case(points=1, hidden=False)
+def test_notes_example(env):
+    """The notes' example: x = (1, 0), y = (1, 1) gives (2, 2)."""
+    expect_close(notes_example(env), torch.tensor([2.0, 2.0]),
+                 "grad_dot_squared([1, 0], [1, 1])")
+
+
+@test_case(points=2, hidden=True)
+def test_random_vectors(env):
+    """Random vectors: the result is 2 (x . y) y."""
+    for seed, seen in enumerate(random_examples(env)):
+        x, y = vectors(seed)
+        expect_close(seen, 2 * torch.dot(x, y) * y, f"grad_dot_squared(x, y) for random x, y")
+
+
+@test_case(points=1, hidden=True)
+def test_uses_autograd_grad(env):
+    """torch.autograd.grad returns the gradient without accumulating into x.grad."""
+    assert leaves_x_alone(env)["grad"] is None, (
+        "x.grad was filled in: use torch.autograd.grad(outputs, inputs), which returns "
+        "the gradient, rather than .backward(), which accumulates it into x.grad.")

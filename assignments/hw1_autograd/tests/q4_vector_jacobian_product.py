@@ -1,0 +1,64 @@
+"""Q4: vector_jacobian_product(f, x, v) = J^T v, using .backward(gradient=v)."""
+import torch
+
+from autograder.checks import expect_close
+from autograder.testing import probe, test_case
+
+OK_FORMAT = False
+name = "q4_vector_jacobian_product"
+points = None
+
+A = torch.tensor([[1.0, 2.0, 0.0], [0.0, -1.0, 3.0]])
+
+
+def linear(x):
+    return A @ x
+
+
+def curved(x):
+    return torch.stack([x[0] * x[1], torch.sin(x[1]), x[0] ** 2 + x[2]])
+
+
+def point(seed, n=3):
+    return torch.randn(n, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+
+
+@probe
+def linear_vjp(vector_jacobian_product):
+    return vector_jacobian_product(linear, torch.tensor([1.0, -2.0, 0.5]), torch.tensor([1.0, 2.0]))
+
+
+@probe
+def curved_vjp(vector_jacobian_product):
+    return [vector_jacobian_product(curved, point(s), point(s + 50)) for s in range(3)]
+
+
+@probe
+def gradient_left_on_x(vector_jacobian_product):
+    x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    vector_jacobian_product(linear, x, torch.tensor([1.0, 1.0]))
+    return {"grad": x.grad}
+
+
+@test_case(points=2, hidden=False)
+def test_linear_map(env):
+    """For f(x) = A x the vector-Jacobian product is A^T v."""
+    expect_close(linear_vjp(env), A.T @ torch.tensor([1.0, 2.0]),
+                 "vector_jacobian_product(f, x, v) for f(x) = A x")
+
+
+@test_case(points=1, hidden=False)
+def test_no_gradient_left_on_x(env):
+    """After the call, x.grad is still None: no gradient is left behind on x."""
+    grad = gradient_left_on_x(env)["grad"]
+    assert grad is None, ("x.grad is set after vector_jacobian_product(f, x, v); compute the "
+                          "product on a detached copy of x (or clear x.grad) so nothing is left behind.")
+
+
+@test_case(points=2, hidden=True)
+def test_nonlinear_map(env):
+    """For a nonlinear f the result equals J(x)^T v at several points."""
+    for s, seen in enumerate(curved_vjp(env)):
+        x, v = point(s), point(s + 50)
+        jacobian = torch.autograd.functional.jacobian(curved, x)
+        expect_close(seen, jacobian.T @ v, "vector_jacobian_product(f, x, v) for a nonlinear f")

@@ -1,0 +1,43 @@
+"""Command line: python -m autograder <verb> ..."""
+import argparse
+import sys
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    p = verbs.add_parser("check", help="run the public tests on your work (students)")
+    p.add_argument("hw")
+    p.add_argument("dir", nargs="?", help="folder with your files (default: ./<hw> or .)")
+
+    p = verbs.add_parser("grade", help="grade one submission with all tests")
+    p.add_argument("hw")
+    p.add_argument("submission")
+    p.add_argument("--out", default="results.json")
+
+    p = verbs.add_parser("student", help="regenerate student_template/ from solutions/")
+    p.add_argument("hw", nargs="*", help="assignments (default: all)")
+
+    p = verbs.add_parser("zip", help="build the Gradescope autograder zip with otter generate")
+    p.add_argument("hw")
+    p.add_argument("--out-dir", default="dist")
+
+    args = parser.parse_args(argv)
+    if args.verb == "check":
+        from .check import main as run
+        return run(args.hw, args.dir)
+    if args.verb == "grade":
+        from .grade import main as run
+        return run(args.hw, args.submission, args.out)
+    if args.verb == "student":
+        from .student import main as run
+        return run(args.hw)
+    if args.verb == "zip":
+        from .zip import main as run
+        return run(args.hw, args.out_dir)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Where an assignment lives, its config, its test files, and what of them
+may be shown to the worker or to students."""
+import ast
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_ROOT.parent
+ENV_ASSIGNMENTS = "AUTOGRADER_ASSIGNMENTS"
+
+
+def candidate_dirs(hw: str) -> list[Path]:
+    """Places an assignment folder may be: the instructor's repo, a student
+    template folder, or the directory otter copies support files into."""
+    places = []
+    if os.environ.get(ENV_ASSIGNMENTS):
+        places.append(Path(os.environ[ENV_ASSIGNMENTS]) / hw)
+    for base in (Path.cwd(), REPO_ROOT):
+        places += [base / "assignments" / hw, base / hw, base]
+    return places
+
+
+def find_assignment_dir(hw: str) -> Path:
+    for place in candidate_dirs(hw):
+        config_file = place / "config.toml"
+        if config_file.is_file() and tomllib.loads(config_file.read_text()).get("name") == hw:
+            return place
+    known = ", ".join(sorted(p.name for p in (REPO_ROOT / "assignments").glob("*/config.toml")
+                             for p in [p.parent])) or "none found"
+    raise SystemExit(f"Unknown assignment '{hw}'. Known assignments: {known}.")
+
+
+@dataclass
+class Config:
+    name: str
+    title: str
+    files: list[str]
+    seed: int = 0
+    threads: int = 1
+    import_timeout: float = 60.0
+    test_timeout: float = 30.0
+    submission_timeout: float = 900.0
+    timeouts: dict = field(default_factory=dict)   # per test file stem
+    params: dict = field(default_factory=dict)     # numbers the tests use
+
+    def __getitem__(self, key):
+        return self.params[key]
+
+    def timeout_for(self, test_file_stem: str) -> float:
+        return float(self.timeouts.get(test_file_stem, self.test_timeout))
+
+    @property
+    def modules(self) -> list[str]:
+        return [Path(f).stem for f in self.files if f.endswith(".py")]
+
+
+def config(hw: str) -> Config:
+    """The assignment's config.toml: points live in the tests, every other number here."""
+    data = tomllib.loads((find_assignment_dir(hw) / "config.toml").read_text())
+    return Config(**data)
+
+
+def test_files(hw: str, tests_dir: Path | None = None) -> list[Path]:
+    tests_dir = tests_dir or find_assignment_dir(hw) / "tests"
+    return sorted(p for p in tests_dir.glob("*.py") if not p.name.startswith("_"))
+
+
+def _is_judge(node: ast.stmt) -> bool:
+    """A test case (`@test_case` function or `x = test_case(...)(...)`)."""
+    if isinstance(node, ast.FunctionDef):
+        return node.name.startswith("test_") or any(
+            _calls(d, "test_case") for d in node.decorator_list)
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+        return any(_calls(n, "test_case") for n in ast.walk(node.value))
+    return False
+
+
+def _calls(node: ast.AST, name: str) -> bool:
+    func = node.func if isinstance(node, ast.Call) else node
+    return (isinstance(func, ast.Name) and func.id == name) or \
+           (isinstance(func, ast.Attribute) and func.attr == name)
+
+
+def _is_hidden(node: ast.stmt) -> bool:
+    return any(isinstance(n, ast.keyword) and n.arg == "hidden" and
+               isinstance(n.value, ast.Constant) and n.value.value is True
+               for n in ast.walk(node))
+
+
+def _drop_unused_helpers(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Remove top-level functions nothing else refers to any more."""
+    while True:
+        used = {n.id for node in body for n in ast.walk(node) if isinstance(n, ast.Name)}
+        used |= {n.attr for node in body for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+        keep = [node for node in body if not (
+            isinstance(node, ast.FunctionDef) and not _is_judge(node) and node.name not in used)]
+        if len(keep) == len(body):
+            return keep
+        body = keep
+
+
+def probe_source(path: Path) -> str:
+    """The test file without its judges: all the worker ever sees of it."""
+    tree = ast.parse(path.read_text())
+    tree.body = [node for node in tree.body if not _is_judge(node)]
+    return ast.unparse(tree) + "\n"
+
+
+def public_source(path: Path) -> str | None:
+    """The test file without hidden cases (None if nothing public is left)."""
+    source = path.read_text()
+    tree = ast.parse(source)
+    if not any(_is_hidden(node) for node in tree.body if _is_judge(node)):
+        return source  # keep the author's formatting and comments
+    body = [node for node in tree.body if not (_is_judge(node) and _is_hidden(node))]
+    if not any(_is_judge(node) for node in body):
+        return None
+    tree.body = _drop_unused_helpers(body)
+    return ast.unparse(tree) + "\n"

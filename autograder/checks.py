@@ -1,0 +1,78 @@
+"""Checks shared between assignments.
+
+Judge-side helpers (`expect_*`) run in the grading process on plain data and
+raise AssertionError with a message in the course's words. Probe-side helpers
+(`count_parameters`, ...) run in the worker beside student code.
+"""
+import math
+
+import torch
+
+from .plain import describe
+
+
+# -- judge side ---------------------------------------------------------------
+def expect_tensor(seen, what: str) -> torch.Tensor:
+    assert isinstance(seen, torch.Tensor), f"{what} should be a tensor, but it is {describe(seen)}."
+    return seen
+
+
+def expect_shape(seen, shape, what: str) -> torch.Tensor:
+    expect_tensor(seen, what)
+    assert tuple(seen.shape) == tuple(shape), \
+        f"{what} should have shape {tuple(shape)}, but it has shape {tuple(seen.shape)}."
+    return seen
+
+
+def expect_finite(seen: torch.Tensor, what: str) -> None:
+    if seen.is_floating_point() or seen.is_complex():
+        bad = ~torch.isfinite(seen)
+        count = int(bad.sum())
+        assert count == 0, (f"{what} contains NaN or infinite values at {count} of "
+                            f"{seen.numel()} positions.")
+
+
+def expect_close(seen, expected: torch.Tensor, what: str, *, atol: float = 1e-5,
+                 rtol: float = 1e-4, dtype: bool = False, mask: torch.Tensor | None = None):
+    """`seen` matches `expected` in shape (and dtype if asked) and values.
+
+    `mask` marks the positions that are compared (e.g. to skip x == 0 for ReLU).
+    """
+    expect_shape(seen, expected.shape, what)
+    if dtype:
+        assert seen.dtype == expected.dtype, \
+            f"{what} should have dtype {expected.dtype} (same as the input), but it has {seen.dtype}."
+    expect_finite(seen, what)
+    a, b = seen.double(), expected.double()
+    wrong = ~torch.isclose(a, b, atol=atol, rtol=rtol)
+    if mask is not None:
+        wrong &= mask
+    count = int(wrong.sum())
+    if count:
+        diff = torch.where(wrong, (a - b).abs(), torch.zeros_like(a))
+        flat = int(diff.argmax())
+        index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), a.shape))
+        index_text = index if len(index) != 1 else index[0]
+        raise AssertionError(
+            f"{what} is wrong at {count} of {a.numel()} positions; for example at index "
+            f"{index_text} it is {a.flatten()[flat]:.6g} but should be {b.flatten()[flat]:.6g}.")
+
+
+def expect_number(seen, what: str) -> float:
+    assert isinstance(seen, (int, float)) and not isinstance(seen, bool), \
+        f"{what} should be a number, but it is {describe(seen)}."
+    assert math.isfinite(seen), f"{what} should be a finite number, but it is {seen}."
+    return float(seen)
+
+
+def expect_equal(seen, expected, what: str) -> None:
+    assert seen == expected, f"{what} should be {expected!r}, but it is {describe(seen)}."
+
+
+# -- probe side ---------------------------------------------------------------
+def count_parameters(model: torch.nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def parameter_shapes(model: torch.nn.Module) -> list[tuple[int, ...]]:
+    return [tuple(p.shape) for p in model.parameters()]

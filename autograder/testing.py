@@ -1,0 +1,113 @@
+"""What grader test files import: `probe`, `test_case`, `config`, `ProbeFailed`.
+
+A test file is an otter exception-based test file. Its `@probe` functions run
+beside the student's code and return plain data; its `@test_case` functions
+are judges that call probes through `env` and assert on the data.
+
+- Under our engine, `env` is a `RemoteEnv`: each probe runs in the worker
+  process and only plain data comes back; the judge runs in the grader.
+- Under otter's in-process runner, `env` is the student's global namespace and
+  the probe is called directly (its result still goes through the same
+  plain-data round trip, so both paths judge identical values).
+"""
+import functools
+import inspect
+import random
+import traceback
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import plain
+from .assignment import config  # noqa: F401  (re-exported for test files)
+
+try:  # otter collects instances of its own class, so use it when present
+    from otter.test_files import test_case
+except ImportError:  # students may run the check without otter installed
+    class test_case:  # noqa: N801  (same name and interface as otter's)
+        def __init__(self, name=None, points=None, hidden=False,
+                     success_message=None, failure_message=None):
+            self.name, self.points, self.hidden = name, points, hidden
+            self.success_message = success_message
+            self.failure_message = failure_message
+            self.test_func = lambda: None
+
+        def __call__(self, test_func):
+            self.test_func = test_func
+            return self
+
+SEED = 0
+CACHE_KEY = "__autograder_probe_cache__"
+
+
+class ProbeFailed(AssertionError):
+    """A probe could not produce data; the message is written for the student."""
+
+
+class MissingName(LookupError):
+    def __init__(self, name):
+        super().__init__(name)
+        self.name = name
+
+
+def seed_everything(seed: int = SEED) -> None:
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    random.seed(seed)
+
+
+def explain(exc: BaseException, student_dir: Path | None = None) -> str:
+    """Plain words for what went wrong in student code, no grader internals."""
+    if isinstance(exc, MissingName):
+        return (f"Your code does not define `{exc.name}`. Check the spelling and that it "
+                f"is defined at the top level of your file.")
+    if isinstance(exc, NotImplementedError):
+        what = str(exc) or "a function"
+        return f"Not written yet: {what} still raises NotImplementedError."
+    if isinstance(exc, SystemExit):
+        return "Your code called sys.exit() / exit() while being graded; do not exit."
+    where = ""
+    if student_dir is not None:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if Path(f.filename).resolve().is_relative_to(student_dir)]
+        if frames:
+            f = frames[-1]
+            where = f"\n  at {Path(f.filename).name}, line {f.lineno}: {(f.line or '').strip()}"
+    message = str(exc).strip()
+    if len(message) > 500:
+        message = message[:500] + "..."
+    return f"Your code raised {type(exc).__name__}: {message}{where}"
+
+
+def run_probe(function, env: dict, submission: Path | None = None):
+    """Call a probe with arguments taken by name from the student's namespace."""
+    kwargs = {}
+    for name in inspect.signature(function).parameters:
+        if name == "env":
+            kwargs[name] = env
+        elif name == "submission":
+            kwargs[name] = submission if submission is not None else Path.cwd()
+        elif name in env:
+            kwargs[name] = env[name]
+        else:
+            raise MissingName(name)
+    seed_everything()
+    return function(**kwargs)
+
+
+def probe(function):
+    """Mark a function as a probe: it runs beside student code, returns plain data."""
+    @functools.wraps(function)
+    def call(env):
+        if hasattr(env, "run_probe"):  # our engine: run in the worker process
+            return env.run_probe(function.__module__.rsplit(".", 1)[-1], function.__name__)
+        cache = env.setdefault(CACHE_KEY, {})  # otter: run here, judge the same data
+        if function.__name__ not in cache:
+            try:
+                cache[function.__name__] = plain.round_trip(run_probe(function, env))
+            except Exception as exc:
+                raise ProbeFailed(explain(exc, Path.cwd().resolve())) from None
+        return cache[function.__name__]
+    call.probe_function = function
+    return call

@@ -1,0 +1,47 @@
+"""Q1: MyReLU.forward computes max(x, 0) for tensors of any shape and float dtype."""
+import torch
+from autograder.checks import expect_close, expect_equal
+from autograder.testing import probe, test_case
+OK_FORMAT = False
+name = 'q1_forward'
+points = None
+SHAPES = [(), (5,), (3, 4), (2, 3, 4, 5)]
+DTYPES = [torch.float32, torch.float64, torch.float16, torch.bfloat16]
+
+def sample(shape, dtype, seed):
+    """Random values with some exact zeros, the same in the worker and the judge."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(shape, generator=g, dtype=torch.float64)
+    x[x.abs() < 0.2] = 0.0
+    return x.to(dtype)
+
+def cases():
+    return [(shape, dtype, 10 * i + j) for i, shape in enumerate(SHAPES) for j, dtype in enumerate(DTYPES)]
+
+@probe
+def outputs(my_relu):
+    return [my_relu(sample(shape, dtype, seed)) for shape, dtype, seed in cases()]
+
+@probe
+def backward_node(my_relu):
+    y = my_relu(torch.randn(3, requires_grad=True))
+    return type(y.grad_fn).__name__ if y.grad_fn is not None else None
+
+@test_case(points=2, hidden=False)
+def test_values(env):
+    """my_relu(x) equals max(x, 0) elementwise for a float32 matrix."""
+    seen = outputs(env)[cases().index(((3, 4), torch.float32, 20))]
+    x = sample((3, 4), torch.float32, 20)
+    expect_close(seen, x.clamp(min=0), 'my_relu(x) for a 3x4 float32 x', atol=0, rtol=0)
+
+@test_case(points=2, hidden=False)
+def test_shapes_and_dtypes(env):
+    """The output has the input's shape and dtype: scalars, vectors, 4-D, float16 to float64."""
+    for seen, (shape, dtype, seed) in zip(outputs(env), cases()):
+        x = sample(shape, dtype, seed)
+        expect_close(seen, x.clamp(min=0), f'my_relu(x) for a {dtype} x of shape {shape}', atol=0, rtol=0, dtype=True)
+
+@test_case(points=1, hidden=False)
+def test_uses_my_relu(env):
+    """my_relu applies MyReLU (its result's grad_fn is MyReLU's backward)."""
+    expect_equal(backward_node(env), 'MyReLUBackward', 'The grad_fn of my_relu(x)')
