@@ -23,6 +23,9 @@ def main(argv=None) -> int:
     p.add_argument("hw")
     p.add_argument("--out-dir", default="dist")
 
+    p = verbs.add_parser("samples", help="grade the bundled sample submissions (make grade)")
+    p.add_argument("--out", default="results")
+
     args = parser.parse_args(argv)
     if args.verb == "check":
         from .check import main as run
@@ -36,6 +39,9 @@ def main(argv=None) -> int:
     if args.verb == "zip":
         from .zip import main as run
         return run(args.hw, args.out_dir)
+    if args.verb == "samples":
+        from .samples import main as run
+        return run(args.out)
     return 2
 
 
