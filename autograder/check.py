@@ -27,8 +27,9 @@ def format_report(report, *, public_only: bool) -> str:
         for case in (c for c in report.cases if c.file == file):
             mark = "PASS" if case.passed else "FAIL"
             lines.append(f"  [{mark}] {case.name}: {case.description}")
-            if case.message:
-                lines.append(textwrap.indent(case.message, "         "))
+            for text in (case.message, case.note):
+                if text:
+                    lines.append(textwrap.indent(text, "         "))
         lines.append("")
     label = "Public score" if public_only else "Score"
     lines.append(f"{label}: {report.score:g}/{report.max_score:g}")

@@ -35,7 +35,8 @@ class CaseResult:
     points: float
     hidden: bool
     score: float = 0.0
-    message: str = ""
+    message: str = ""   # why it failed, for the student
+    note: str = ""      # what a passing judge reported (e.g. which data set was used)
     seconds: float = 0.0
 
     @property
@@ -230,15 +231,15 @@ def collect_cases(module) -> list[tuple[test_case, str]]:
     return cases
 
 
-def judge(case: test_case, env: RemoteEnv) -> str:
-    """Run one judge; return '' if it passed or a message for the student."""
+def judge(case: test_case, env: RemoteEnv) -> tuple[str, str]:
+    """Run one judge; return (failure message or '', note the judge returned)."""
     try:
-        case.test_func(env)
-        return ""
+        note = case.test_func(env)
+        return "", note if isinstance(note, str) else ""
     except AssertionError as exc:
-        return str(exc) or case.failure_message or "This check failed."
+        return str(exc) or case.failure_message or "This check failed.", ""
     except Exception as exc:  # noqa: BLE001  (e.g. torch refusing the student's shapes)
-        return f"The grader could not check your result: {type(exc).__name__}: {exc}"
+        return f"The grader could not check your result: {type(exc).__name__}: {exc}", ""
 
 
 def grade(hw: str, submission: Path, *, include_hidden: bool = True,
@@ -270,7 +271,7 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
                 seed_everything(cfg.seed)
                 env.deadline = time.monotonic() + cfg.timeout_for(path.stem)
                 t0 = time.monotonic()
-                result.message = judge(case, env)
+                result.message, result.note = judge(case, env)
                 result.seconds = time.monotonic() - t0
                 if not result.message:
                     result.score = result.points

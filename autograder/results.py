@@ -39,7 +39,7 @@ def as_results(report) -> dict:
         "score": case.score,
         "max_score": case.points,
         "status": "passed" if case.passed else "failed",
-        "output": case.description + ("\n" + case.message if case.message else ""),
+        "output": "\n".join(filter(None, [case.description, case.message, case.note])),
         "visibility": "after_published" if case.hidden else "visible",
     } for case in report.cases]
     summary = "\n".join(report.problems) or "Graded."
