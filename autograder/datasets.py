@@ -20,10 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torchvision
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("AUTOGRADER_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 MNIST_REAL = "MNIST"                         # source names the graders compare against
@@ -34,6 +33,14 @@ def cache_dir() -> Path:
     path = Path(os.environ.get("AUTOGRADER_CACHE", REPO_ROOT / ".cache"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def worker_environment() -> dict[str, str]:
+    """The data locations a worker process (in a temporary copy) must share with
+    the grader, so probe and judge read the same data set."""
+    return {"AUTOGRADER_CACHE": str(cache_dir()), "AUTOGRADER_SHARED_DATA": str(SHARED_DATA),
+            **{k: os.environ[k] for k in ("AUTOGRADER_DATA", "AUTOGRADER_DOWNLOAD")
+               if k in os.environ}}
 
 
 def download_allowed(download: bool | None) -> bool:
@@ -120,6 +127,7 @@ def mnist_root(root: str | Path | None = None, download: bool | None = None) -> 
         if found:
             return found, f"{MNIST_REAL} (shared/data)"
     if download_allowed(download):
+        import torchvision
         target = cache_dir() / "mnist-download"
         torchvision.datasets.MNIST(target, train=True, download=True)
         torchvision.datasets.MNIST(target, train=False, download=True)
@@ -129,6 +137,7 @@ def mnist_root(root: str | Path | None = None, download: bool | None = None) -> 
 
 def mnist(train: bool, root=None, download=None, transform=None):
     """torchvision.datasets.MNIST from the first source available, and its source."""
+    import torchvision  # imported here: the engine uses this module without loading it
     folder, source = mnist_root(root, download)
     return torchvision.datasets.MNIST(folder, train=train, download=False,
                                       transform=transform), source

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import plain
+from . import datasets, plain
 from .assignment import PACKAGE_ROOT, Config, config, find_assignment_dir, probe_source, test_files
 from .testing import ProbeFailed, seed_everything, test_case
 
@@ -102,9 +102,7 @@ class WorkerSession:
                     "PYTHONHASHSEED": str(cfg.seed), "MPLBACKEND": "Agg",
                     "OMP_NUM_THREADS": str(cfg.threads), "MKL_NUM_THREADS": str(cfg.threads),
                     "AUTOGRADER_ASSIGNMENTS": str(lib / "assignments")}
-        for name in ("AUTOGRADER_DATA", "AUTOGRADER_CACHE", "AUTOGRADER_OFFLINE"):
-            if name in os.environ:
-                self.env[name] = os.environ[name]
+        self.env.update(datasets.worker_environment())
         self.process = None
         self.import_errors: dict[str, str] = {}
 
