@@ -46,4 +46,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .assignment import UnknownAssignment
+    try:
+        sys.exit(main())
+    except UnknownAssignment as exc:
+        sys.exit(str(exc))

@@ -11,6 +11,10 @@ REPO_ROOT = PACKAGE_ROOT.parent
 ENV_ASSIGNMENTS = "AUTOGRADER_ASSIGNMENTS"
 
 
+class UnknownAssignment(LookupError):
+    pass
+
+
 def candidate_dirs(hw: str) -> list[Path]:
     """Places an assignment folder may be: the instructor's repo, a student
     template folder, or the directory otter copies support files into."""
@@ -29,7 +33,7 @@ def find_assignment_dir(hw: str) -> Path:
             return place
     known = ", ".join(sorted(p.name for p in (REPO_ROOT / "assignments").glob("*/config.toml")
                              for p in [p.parent])) or "none found"
-    raise SystemExit(f"Unknown assignment '{hw}'. Known assignments: {known}.")
+    raise UnknownAssignment(f"Unknown assignment '{hw}'. Known assignments: {known}.")
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Config:
     submission_timeout: float = 900.0
     timeouts: dict = field(default_factory=dict)   # per test file stem
     params: dict = field(default_factory=dict)     # numbers the tests use
+    limits: dict = field(default_factory=dict)     # [limits]: see sandbox.Limits
 
     def __getitem__(self, key):
         return self.params[key]

@@ -17,14 +17,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import datasets, plain
-from .assignment import PACKAGE_ROOT, Config, config, find_assignment_dir, probe_source, test_files
+from .assignment import (PACKAGE_ROOT, REPO_ROOT, Config, config, find_assignment_dir,
+                         probe_source, test_files)
+from .sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError
 from .testing import ProbeFailed, seed_everything, test_case
 
-LOG_TAIL = 2000  # characters of the student's own printing kept in results
+LOG_TAIL = 2000    # characters of the student's own printing kept in results
+WATCH_EVERY = 0.5  # seconds between checks of the worker's memory while waiting
 
 
 @dataclass
@@ -56,6 +59,17 @@ class Report:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # submission-wide, in plain words
     student_output: str = ""
+    limits: dict[str, list[str]] = field(default_factory=dict)  # limit -> tests it cost
+    sandbox: list[str] = field(default_factory=list)  # isolation measures, for instructors
+    import_failed: bool = False
+
+    @property
+    def status(self) -> str:
+        """One word or two for a gradebook: 'ok', 'import error', 'time limit', ..."""
+        labels = list(dict.fromkeys(LIMIT_WORDS[k][0] for k in self.limits if k in LIMIT_WORDS))
+        if self.import_failed:
+            labels.insert(0, "import error")
+        return "; ".join(labels) or "ok"
 
     @property
     def score(self) -> float:
@@ -74,11 +88,66 @@ class Report:
         return {k: (v[0], v[1]) for k, v in totals.items()}
 
 
+class LimitReached(ProbeFailed):
+    """A probe failed because the submission hit one of its limits."""
+
+    def __init__(self, message: str, limit: str):
+        super().__init__(message)
+        self.limit = limit
+
+
+def copy_submission(source: Path, dest: Path, max_bytes: int) -> list[str]:
+    """Copy a submission folder for the worker: regular files only (links are never
+    followed: the copy is made by the grader), at most `max_bytes` in all.
+    Returns problems in plain words."""
+    problems, total, skipped_links, skipped_big = [], 0, [], []
+    dest.mkdir(parents=True)
+    for folder, dirs, files in os.walk(source, followlinks=False):
+        here = Path(folder)
+        rel = here.relative_to(source)
+        dirs[:] = [d for d in dirs if d not in ("__pycache__", ".git")]
+        for name in list(dirs):
+            if (here / name).is_symlink():
+                skipped_links.append(str(rel / name))
+                dirs.remove(name)
+            else:
+                (dest / rel / name).mkdir()
+        for name in files:
+            path = here / name
+            if path.is_symlink() or not path.is_file():
+                skipped_links.append(str(rel / name))
+                continue
+            size = path.stat().st_size
+            if total + size > max_bytes:
+                skipped_big.append(str(rel / name))
+                continue
+            total += size
+            shutil.copyfile(path, dest / rel / name)
+    if skipped_links:
+        problems.append("Links and special files in your submission were ignored: "
+                        + ", ".join(sorted(skipped_links)[:10]) + ".")
+    if skipped_big:
+        problems.append(f"Your submission is larger than the {max_bytes // 2**20} MB allowed; "
+                        f"these files were left out: " + ", ".join(sorted(skipped_big)[:10]) + ".")
+    return problems
+
+
+def hidden_paths(submission: Path) -> list[str]:
+    """What the worker must not see: the grader's repository, the folder holding the
+    submissions (classmates' work) and whatever $AUTOGRADER_HIDE names."""
+    paths = [str(REPO_ROOT), str(submission.parent)]
+    paths += [p for p in os.environ.get("AUTOGRADER_HIDE", "").split(os.pathsep) if p]
+    return paths
+
+
 class WorkerSession:
-    """The worker process for one submission, started on first use."""
+    """The worker process for one submission, started on first use, always
+    inside the sandbox (see sandbox.py)."""
 
     def __init__(self, cfg: Config, submission: Path, probe_modules: dict[str, str]):
         self.cfg = cfg
+        self.limits = Limits.from_config(cfg.limits, cpu_seconds=cfg.import_timeout +
+                                         cfg.submission_timeout)
         self.root = Path(tempfile.mkdtemp(prefix="autograder-"))
         lib = self.root / "lib"
         shutil.copytree(PACKAGE_ROOT, lib / "autograder",
@@ -91,50 +160,87 @@ class WorkerSession:
         for name, source in probe_modules.items():
             (probes / f"{name}.py").write_text(source)
         self.student_dir = self.root / "submission"
-        shutil.copytree(submission, self.student_dir,
-                        ignore=shutil.ignore_patterns("__pycache__", ".git"))
+        self.problems = copy_submission(submission, self.student_dir,
+                                        max_bytes=self.limits.disk_mb * 2**20 // 2)
+        home = self.root / "home"
+        (home / "tmp").mkdir(parents=True)
         self.log = self.root / "output.log"
         self.settings = {"modules": cfg.modules, "threads": cfg.threads,
                          "probes_dir": str(probes), "probe_modules": sorted(probe_modules),
-                         "log": str(self.log)}
-        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.root),
+                         "limits": asdict(self.limits)}
+        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
+                    "TMPDIR": str(home / "tmp"), "USER": "student", "LOGNAME": "student",
                     "PYTHONPATH": str(lib), "PYTHONDONTWRITEBYTECODE": "1",
-                    "PYTHONHASHSEED": str(cfg.seed), "MPLBACKEND": "Agg",
+                    "PYTHONNOUSERSITE": "1", "PYTHONHASHSEED": str(cfg.seed),
+                    "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(home / ".matplotlib"),
                     "OMP_NUM_THREADS": str(cfg.threads), "MKL_NUM_THREADS": str(cfg.threads),
                     "AUTOGRADER_ASSIGNMENTS": str(lib / "assignments")}
-        self.env.update(datasets.worker_environment())
+        data_env = datasets.worker_environment()
+        self.env.update(data_env)
+        self.sandbox = Sandbox(
+            self.root, self.limits, hide=hidden_paths(submission),
+            data=[v for k, v in data_env.items() if k in ("AUTOGRADER_SHARED_DATA",
+                                                           "AUTOGRADER_DATA")],
+            cache={k: v for k, v in data_env.items() if k == "AUTOGRADER_CACHE"})
         self.process = None
         self.import_errors: dict[str, str] = {}
+        self.import_limit = ""            # the limit that stopped the import, if one did
+        self.starts = 0
 
     # -- process control -------------------------------------------------
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.worker", json.dumps(self.settings)],
-            cwd=self.student_dir, env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, start_new_session=True)
+        self.starts += 1
+        log = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            self.process = self.sandbox.start(
+                [sys.executable, *(["-P"] if sys.version_info >= (3, 11) else []), "-s",
+                 "-m", "autograder.worker", json.dumps(self.settings)],
+                self.env, "submission", stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=log)
+        finally:
+            os.close(log)
         try:
             hello = self._receive(self.cfg.import_timeout, during="importing your code")
-        except ProbeFailed as exc:  # never retried: it would fail the same way each test
+        except LimitReached as exc:  # never retried: it would fail the same way each test
+            self.import_limit = exc.limit
             self.import_errors = {"import": str(exc)}
             return
+        except ProbeFailed as exc:
+            self.import_errors = {"import": str(exc)}
+            return
+        if hello.get("grader_error"):
+            self.stop()
+            raise SandboxError(hello["grader_error"])
         self.import_errors = hello.get("import_errors", {})
+        self.import_limit = str(hello.get("limit") or "")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait()
+        if self.process is not None:
+            self.sandbox.kill()
         self.process = None
 
     def close(self) -> str:
         self.stop()
-        output = self.log.read_text(errors="replace") if self.log.exists() else ""
+        output = ""
+        if self.log.exists():
+            with open(self.log, "rb") as f:
+                f.seek(max(f.seek(0, os.SEEK_END) - 4 * LOG_TAIL, 0))
+                output = f.read().decode(errors="replace")
         shutil.rmtree(self.root, ignore_errors=True)
         return output
 
     # -- protocol --------------------------------------------------------
+    def _died(self, during: str) -> LimitReached:
+        code = self.process.wait()
+        self.stop()
+        if code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
+            return LimitReached(f"Your code used more than the {self.limits.cpu_seconds} s of "
+                                f"CPU time allowed while {during}.", "cpu")
+        reason = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        return LimitReached(f"The process running your code {reason} while {during} "
+                            f"(did your code call os._exit, crash, or use too much memory?).",
+                            "crash")
+
     def _read_exactly(self, count: int, deadline: float, during: str) -> bytes:
         data = b""
         stream = self.process.stdout
@@ -142,20 +248,20 @@ class WorkerSession:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.stop()
-                raise ProbeFailed(f"Time limit exceeded while {during}: your code took longer "
-                                  f"than the {self._limit:g} s allowed (an endless loop?).")
-            ready, _, _ = select.select([stream], [], [], left)
+                raise LimitReached(f"Time limit exceeded while {during}: your code took longer "
+                                   f"than the {self._limit:g} s allowed (an endless loop?).",
+                                   "time")
+            ready, _, _ = select.select([stream], [], [], min(left, WATCH_EVERY))
             if ready:
                 chunk = os.read(stream.fileno(), count - len(data))
                 if not chunk:
-                    code = self.process.wait()
-                    self.process = None
-                    reason = (f"was killed by signal {-code}" if code < 0 else
-                              f"exited with code {code}")
-                    raise ProbeFailed(f"The process running your code {reason} while {during} "
-                                      f"(did your code call os._exit, crash, or use too much "
-                                      f"memory?).")
+                    raise self._died(during)
                 data += chunk
+            elif self.sandbox.memory_mb() > self.limits.memory_mb:
+                self.stop()
+                raise LimitReached(f"Your code used more than the {self.limits.memory_mb} MB "
+                                   f"of memory allowed (all its processes together) while "
+                                   f"{during}.", "memory")
         return data
 
     def _receive(self, seconds: float, during: str) -> dict:
@@ -177,36 +283,53 @@ class WorkerSession:
 
     def request(self, module: str, probe: str, seconds: float) -> dict:
         if self.process is None and not self.import_errors:
+            if self.starts > self.limits.restarts:
+                raise LimitReached(f"Not run: the process running your code stopped "
+                                   f"{self.starts} times, so the remaining tests were not run.",
+                                   "crash")
             self.start()
         if self.import_errors:
-            raise ProbeFailed("\n".join(self.import_errors.values()))
+            message = "\n".join(self.import_errors.values())
+            raise LimitReached(message, self.import_limit) if self.import_limit else \
+                ProbeFailed(message)
         try:
             self.process.stdin.write((json.dumps({"module": module, "probe": probe}) + "\n")
                                      .encode())
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             self.stop()
-            raise ProbeFailed("The process running your code stopped before this test.")
+            raise LimitReached("The process running your code stopped before this test.",
+                               "crash")
         return self._receive(seconds, during=f"running this test")
 
 
 class RemoteEnv:
-    """What a judge sees as `env` under our engine: probes run in the worker."""
+    """What a judge sees as `env` under our engine: probes run in the worker.
+    Every probe runs once a submission; failures are kept too, so a probe that
+    ran out of time is not run again for the next judge that needs it."""
 
     def __init__(self, session: WorkerSession):
         self.session = session
         self.cache: dict[tuple[str, str], dict] = {}
         self.deadline = 0.0
         self.probe_seconds = 0.0
+        self.limits_seen: list[str] = []   # limits behind failures, for the current case
 
     def run_probe(self, module: str, probe: str):
         key = (module, probe)
         if key not in self.cache:
             left = max(self.deadline - time.monotonic(), 0.01)
-            self.cache[key] = self.session.request(module, probe, left)
+            try:
+                self.cache[key] = self.session.request(module, probe, left)
+            except LimitReached as exc:
+                self.cache[key] = {"ok": False, "message": str(exc), "limit": exc.limit}
+            except ProbeFailed as exc:
+                self.cache[key] = {"ok": False, "message": str(exc)}
             self.probe_seconds += self.cache[key].get("seconds", 0.0)
         reply = self.cache[key]
         if not reply.get("ok"):
+            if reply.get("limit"):
+                self.limits_seen.append(str(reply["limit"]))
             raise ProbeFailed(reply.get("message", "Your code failed in this test."))
         return reply["value"]
 
@@ -234,10 +357,25 @@ def judge(case: test_case, env: RemoteEnv) -> tuple[str, str]:
     try:
         note = case.test_func(env)
         return "", note if isinstance(note, str) else ""
+    except SandboxError:
+        raise  # the grader's own failure: never a student's zero
     except AssertionError as exc:
         return str(exc) or case.failure_message or "This check failed.", ""
     except Exception as exc:  # noqa: BLE001  (e.g. torch refusing the student's shapes)
         return f"The grader could not check your result: {type(exc).__name__}: {exc}", ""
+
+
+def limit_problems(limits: dict[str, list[str]], values: Limits) -> list[str]:
+    """One sentence a limit reached, naming the tests it cost."""
+    lines = []
+    for limit, titles in limits.items():
+        if limit not in LIMIT_WORDS:
+            continue
+        what = LIMIT_WORDS[limit][1].format(**asdict(values))
+        shown = ", ".join(titles[:6]) + (f" and {len(titles) - 6} more" if len(titles) > 6 else "")
+        lines.append(f"Limit reached: your code {what}; this cost {len(titles)} test"
+                     f"{'s' if len(titles) != 1 else ''} ({shown}).")
+    return lines
 
 
 def grade(hw: str, submission: Path, *, include_hidden: bool = True,
@@ -251,7 +389,9 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
     files = [p for p in test_files(hw, tests_dir) if only is None or p.stem in only]
     modules = {p.stem: load_test_module(hw, p) for p in files}
     session = WorkerSession(cfg, submission, {p.stem: probe_source(p) for p in files})
+    report.problems += session.problems
     env = RemoteEnv(session)
+    submission_deadline = started + cfg.submission_timeout
     try:
         for path in files:
             for case, attr in collect_cases(modules[path.stem]):
@@ -262,20 +402,29 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
                                     description=doc.splitlines()[0] if doc else "",
                                     points=float(case.points or 0), hidden=case.hidden)
                 report.cases.append(result)
-                if time.monotonic() - started > cfg.submission_timeout:
+                if time.monotonic() >= submission_deadline:
                     result.message = (f"Not run: grading this submission passed its "
                                       f"{cfg.submission_timeout:g} s limit.")
+                    report.limits.setdefault("submission time", []).append(result.title)
                     continue
                 seed_everything(cfg.seed)
-                env.deadline = time.monotonic() + cfg.timeout_for(path.stem)
+                env.deadline = min(time.monotonic() + cfg.timeout_for(path.stem),
+                                   submission_deadline)
+                env.limits_seen = []
                 t0 = time.monotonic()
                 result.message, result.note = judge(case, env)
                 result.seconds = time.monotonic() - t0
                 if not result.message:
                     result.score = result.points
+                else:
+                    for limit in dict.fromkeys(env.limits_seen):
+                        report.limits.setdefault(limit, []).append(result.title)
     finally:
         report.student_output = session.close()[-LOG_TAIL:]
+        report.sandbox = session.sandbox.describe()
     if session.import_errors:
+        report.import_failed = True
         report.problems += list(session.import_errors.values())
+    report.problems += limit_problems(report.limits, session.limits)
     report.seconds = time.monotonic() - started
     return report

@@ -80,7 +80,9 @@ def build(hw: str, target: Path) -> None:
 
 
 def all_assignments() -> list[str]:
-    return sorted(p.name for p in (REPO_ROOT / "solutions").iterdir() if p.is_dir())
+    """Assignments with a config and a solution (work in progress has only one)."""
+    return sorted(p.parent.name for p in (REPO_ROOT / "assignments").glob("*/config.toml")
+                  if (REPO_ROOT / "solutions" / p.parent.name).is_dir())
 
 
 def main(hws: list[str]) -> int:

@@ -7,8 +7,11 @@ says hello, and answers probe requests one at a time:
   request  (stdin):  one JSON line {"module": ..., "probe": ...}
   response (fd of the original stdout): 8-byte length + `plain.dumps` payload
 
-Student prints go to a log file, never into the response channel.
+Student prints go to the log file the grader passed as stderr, never into the
+response channel. The worker runs inside the sandbox (sandbox.py); failures
+that show a limit (MemoryError, EFBIG, EAGAIN from fork) say so in the reply.
 """
+import errno
 import importlib
 import json
 import os
@@ -18,16 +21,50 @@ import time
 from pathlib import Path
 
 
+MAIN_PID = os.getpid()
+
+
 def send(channel, message: dict) -> None:
+    if os.getpid() != MAIN_PID:   # a process the student's code forked: it never answers
+        os._exit(0)
     from autograder import plain
     payload = plain.dumps(message)
     channel.write(struct.pack("<Q", len(payload)) + payload)
     channel.flush()
 
 
-def import_student_modules(modules: list[str], student_dir: Path):
+def limit_of(exc: BaseException) -> str:
+    """Which sandbox limit an exception from student code shows, if any."""
+    text = str(exc)
+    if isinstance(exc, MemoryError) or (isinstance(exc, RuntimeError) and (
+            "can't allocate memory" in text or "not enough memory" in text
+            or "bad_alloc" in text)):
+        return "memory"
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        return "file size"
+    if (isinstance(exc, OSError) and exc.errno == errno.EAGAIN) or (
+            isinstance(exc, RuntimeError) and "can't start new thread" in text):
+        return "processes"
+    return ""
+
+
+def limit_message(limit: str, limits: dict) -> str:
+    from autograder.sandbox import LIMIT_WORDS
+    return f"Limit reached: your code {LIMIT_WORDS[limit][1].format(**limits)}."
+
+
+def failure(exc: BaseException, student_dir: Path, limits: dict) -> dict:
     from autograder.testing import explain
-    env, errors = {}, {}
+    limit = limit_of(exc)
+    message = explain(exc, student_dir)
+    if limit:
+        return {"ok": False, "limit": limit,
+                "message": limit_message(limit, limits) + "\n" + message}
+    return {"ok": False, "message": message}
+
+
+def import_student_modules(modules: list[str], student_dir: Path, limits: dict):
+    env, errors, limit = {}, {}, ""
     for name in modules:
         if not (student_dir / f"{name}.py").is_file():
             errors[name] = f"File {name}.py was not found in your submission."
@@ -39,28 +76,34 @@ def import_student_modules(modules: list[str], student_dir: Path):
             errors[name] = (f"{name}.py has a syntax error on line {exc.lineno}: {exc.msg}"
                             f"\n  {(exc.text or '').strip()}")
         except BaseException as exc:  # noqa: BLE001  (student code may raise anything)
-            errors[name] = f"Importing {name}.py failed. " + explain(exc, student_dir)
-    return env, errors
+            reply = failure(exc, student_dir, limits)
+            limit = limit or reply.get("limit", "")
+            errors[name] = f"Importing {name}.py failed. " + reply["message"]
+    return env, errors, limit
 
 
 def main() -> None:
     settings = json.loads(sys.argv[1])
     channel = os.fdopen(os.dup(1), "wb")
-    log = os.open(settings["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
+    os.dup2(2, 1)   # stdout and stderr: the log file the grader gave us, never the channel
     student_dir = Path.cwd().resolve()
-    sys.path[:0] = [str(student_dir), settings["probes_dir"]]
+    limits = settings["limits"]
 
-    import torch
-    torch.set_num_threads(settings["threads"])
-    from autograder.testing import explain, run_probe
-    from autograder import plain
-
-    # Probe modules come first, so student code cannot shadow their imports.
-    probes = {name: importlib.import_module(name) for name in settings["probe_modules"]}
-    env, errors = import_student_modules(settings["modules"], student_dir)
-    send(channel, {"hello": True, "import_errors": errors})
+    try:  # anything failing here is the grader's fault: no student code has run yet
+        import torch
+        torch.set_num_threads(settings["threads"])
+        from autograder import plain  # noqa: F401
+        from autograder.testing import run_probe
+        sys.path.insert(0, settings["probes_dir"])
+        # Probe modules come first, so student code cannot shadow their imports.
+        probes = {name: importlib.import_module(name) for name in settings["probe_modules"]}
+    except BaseException as exc:  # noqa: BLE001
+        send(channel, {"hello": True, "grader_error": f"the worker could not start: "
+                                                      f"{type(exc).__name__}: {exc}"})
+        return
+    sys.path.insert(0, str(student_dir))
+    env, errors, limit = import_student_modules(settings["modules"], student_dir, limits)
+    send(channel, {"hello": True, "import_errors": errors, "limit": limit})
 
     for line in sys.stdin:
         request = json.loads(line)
@@ -73,7 +116,7 @@ def main() -> None:
             reply = {"ok": False, "message": f"Your code returned something that is not "
                                              f"plain data ({exc})."}
         except BaseException as exc:  # noqa: BLE001
-            reply = {"ok": False, "message": explain(exc, student_dir)}
+            reply = failure(exc, student_dir, limits)
         reply["seconds"] = time.perf_counter() - started
         try:
             send(channel, reply)

@@ -1,0 +1,83 @@
+"""The engine turns every kind of broken submission into a results file with a
+plain message, and never shows grader internals."""
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+import torch
+
+from autograder import plain
+from autograder.results import RESULTS_SCHEMA
+from harness import SOLUTIONS, grade
+
+HW = "hw1_autograd"
+BROKEN = {
+    "syntax error": ("def my_relu(x)\n    return x\n", "syntax error on line 1"),
+    "crash at import": ("import torch\nraise RuntimeError('boom')\n", "Importing myrelu.py failed"),
+    "missing names": ("import torch\n", "does not define `"),
+    "empty folder": (None, "myrelu.py was not found"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_submission_gets_results_and_a_message(case, tmp_path):
+    source, expected = BROKEN[case]
+    if source is not None:
+        (tmp_path / "myrelu.py").write_text(source)
+    out = tmp_path / "out" / "results.json"
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", HW, str(tmp_path),
+                           "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0
+    results = json.loads(out.read_text())
+    jsonschema.validate(results, RESULTS_SCHEMA)
+    assert results["score"] == 0 and results["tests"]
+    assert all(expected in t["output"] for t in results["tests"]), results["tests"][0]["output"]
+    text = done.stdout + out.read_text()
+    for internal in ("engine.py", "worker.py", "Traceback", "def test_", "expect_close"):
+        assert internal not in text
+
+
+def test_results_file_matches_schema(tmp_path):
+    out = tmp_path / "results.json"
+    subprocess.run([sys.executable, "-m", "autograder", "grade", HW, str(SOLUTIONS / HW),
+                    "--out", str(out)], check=True, capture_output=True)
+    results = json.loads(out.read_text())
+    jsonschema.validate(results, RESULTS_SCHEMA)
+    assert results["score"] == sum(t["max_score"] for t in results["tests"])
+    assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
+
+
+def test_check_runs_public_tests_only_and_explains(tmp_path):
+    (tmp_path / "myrelu.py").write_text((SOLUTIONS / HW / "myrelu.py").read_text().replace(
+        "        grad_input[input < 0] = 0\n", ""))
+    done = subprocess.run([sys.executable, "-m", "autograder", "check", HW, str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "[FAIL] gradient" in done.stdout and "should be" in done.stdout
+    assert "Public score: 9/14" in done.stdout
+    assert "input_unchanged" not in done.stdout  # hidden
+
+
+def test_timeout_costs_only_that_test(tmp_path):
+    source = (SOLUTIONS / HW / "myrelu.py").read_text().replace(
+        '    """The gradient of (x . y)^2', '    while True:\n        pass\n    """')
+    (tmp_path / "myrelu.py").write_text(source)
+    report = grade(HW, tmp_path, only=["q1_forward", "q3_grad_dot_squared"])
+    scores = report.by_file()
+    assert scores["q1_forward"] == (6, 6)
+    assert scores["q3_grad_dot_squared"][0] == 0
+    assert "Time limit" in next(c.message for c in report.cases if c.file == "q3_grad_dot_squared")
+
+
+class LyingTensor(torch.Tensor):
+    def __eq__(self, other):
+        return True
+
+
+def test_plain_data_refuses_code():
+    payload = plain.dumps({"x": torch.zeros(2).as_subclass(LyingTensor)})
+    with pytest.raises(Exception):
+        plain.loads(payload)
+    assert type(plain.round_trip(torch.zeros(2).as_subclass(LyingTensor))) is torch.Tensor
