@@ -196,7 +196,7 @@ def _minimal(paths) -> list[str]:
 
 # -- process bookkeeping (engine side) -------------------------------------------------
 def _process_table() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, uid) of every process, from /proc."""
+    """pid -> (parent pid, uid) of every live process (zombies left out), from /proc."""
     table = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -207,12 +207,14 @@ def _process_table() -> dict[int, tuple[int, int]]:
             uid = os.stat(f"/proc/{name}").st_uid
         except OSError:
             continue
-        table[int(name)] = (int(data[data.rindex(b")") + 2:].split()[1]), uid)
+        fields = data[data.rindex(b")") + 2:].split()
+        if fields[0] not in (b"Z", b"X"):
+            table[int(name)] = (int(fields[1]), uid)
     return table
 
 
 def processes_of(root_pid: int, uid: int | None = None) -> list[int]:
-    """root_pid and its descendants, plus every process owned by `uid`."""
+    """root_pid and its live descendants, plus every live process owned by `uid`."""
     table = _process_table()
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
@@ -228,26 +230,37 @@ def processes_of(root_pid: int, uid: int | None = None) -> list[int]:
     return sorted(found)
 
 
-def anonymous_memory_mb(pids) -> float:
-    """Proportional anonymous memory (Pss_Anon, or RssAnon) of these processes, in MB."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                text = f.read()
-            key = "Pss_Anon:"
-        except OSError:
-            try:
-                with open(f"/proc/{pid}/status") as f:
-                    text = f.read()
-                key = "RssAnon:"
-            except OSError:
-                continue
-        for line in text.splitlines():
-            if line.startswith(key):
-                total += int(line.split()[1])
-                break
-    return total / 1024
+def _status_kb(pid: int, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _pss_anon_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss_Anon:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return _status_kb(pid, "RssAnon:")
+
+
+def anonymous_memory_mb(pids, above_mb: float = 0.0) -> float:
+    """Anonymous memory of these processes together, in MB. RssAnon (cheap) counts
+    pages shared after fork once per process; only when that sum is over
+    `above_mb` is the proportional Pss_Anon (slower to read) summed instead."""
+    pids = list(pids)
+    rss = sum(_status_kb(pid, "RssAnon:") for pid in pids) / 1024
+    if rss <= above_mb or len(pids) <= 1:
+        return rss
+    return sum(_pss_anon_kb(pid) for pid in pids) / 1024
 
 
 class Sandbox:
@@ -313,8 +326,10 @@ class Sandbox:
         return processes_of(self.process.pid, self.uid)
 
     def memory_mb(self) -> float:
+        """Memory of the worker and every process it started (the launcher left out)."""
         launcher = self.process.pid if self.process else None
-        return anonymous_memory_mb(p for p in self.pids() if p != launcher)
+        return anonymous_memory_mb((p for p in self.pids() if p != launcher),
+                                   above_mb=self.limits.memory_mb)
 
     def kill(self) -> None:
         """SIGKILL every process of this sandbox, until none is left."""
