@@ -23,8 +23,17 @@ def main(argv=None) -> int:
     p.add_argument("hw")
     p.add_argument("--out-dir", default="dist")
 
+    p = verbs.add_parser("grade-all", help="grade a class: one folder or zip per student")
+    p.add_argument("hw")
+    p.add_argument("submissions", help="folder holding one folder or zip per student")
+    p.add_argument("--out", required=True, help="folder for results, gradebook and report")
+    p.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
+    p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+
     p = verbs.add_parser("samples", help="grade the bundled sample submissions (make grade)")
     p.add_argument("--out", default="results")
+    p.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
+    p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
 
     args = parser.parse_args(argv)
     if args.verb == "check":
@@ -39,9 +48,12 @@ def main(argv=None) -> int:
     if args.verb == "zip":
         from .zip import main as run
         return run(args.hw, args.out_dir)
+    if args.verb == "grade-all":
+        from .batch import main as run
+        return run(args.hw, args.submissions, args.out, args.jobs, args.force)
     if args.verb == "samples":
         from .samples import main as run
-        return run(args.out)
+        return run(args.out, jobs=args.jobs, force=args.force)
     return 2
 
 

@@ -44,7 +44,10 @@ def as_results(report) -> dict:
     } for case in report.cases]
     summary = "\n".join(report.problems) or "Graded."
     return {"score": round(report.score, 4), "execution_time": round(report.seconds, 2),
-            "output": summary, "visibility": "visible", "tests": tests}
+            "output": summary, "visibility": "visible", "tests": tests,
+            "extra_data": {"status": getattr(report, "status", "ok"),
+                           "limits": getattr(report, "limits", {}),
+                           "sandbox": getattr(report, "sandbox", [])}}
 
 
 def _dump(data: dict, path: Path) -> dict:
@@ -59,7 +62,7 @@ def write(report, path: Path) -> dict:
     return _dump(as_results(report), path)
 
 
-def write_failure(path: Path, message: str) -> dict:
+def write_failure(path: Path, message: str, status: str = "grader error") -> dict:
     """A results file for a submission the grader could not grade at all."""
     return _dump({"score": 0.0, "execution_time": 0.0, "output": message,
-                  "visibility": "visible", "tests": []}, path)
+                  "visibility": "visible", "tests": [], "extra_data": {"status": status}}, path)
