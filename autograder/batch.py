@@ -15,8 +15,8 @@ see sandbox.py), N at a time, and writes
 
 Re-running skips a submission whose files and grader are unchanged (the hashes
 in grading.json) unless `force`. Whatever a submission does, it gets a results
-file and the batch goes on; if the grader's own files change while grading,
-the batch stops (a sign that isolation failed).
+file and the batch goes on; if the grader's own files change while grading
+(an edit, or a sign that isolation failed), summary.json and the report warn.
 """
 import csv
 import hashlib
@@ -43,10 +43,6 @@ MAX_ZIP_FILES = 2000
 RESULTS, META, LOG = "results.json", "grading.json", "grade.log"
 
 
-class GraderChanged(RuntimeError):
-    """The grader's files changed during a batch: stop, do not trust the results."""
-
-
 @dataclass
 class Outcome:
     student: str
@@ -57,6 +53,7 @@ class Outcome:
     seconds: float = 0.0          # wall time of the grading process
     grading_seconds: float = 0.0  # time the engine reports (execution_time)
     skipped: bool = False
+    warnings: list[str] = field(default_factory=list)  # batch-wide, on one outcome only
 
 
 # -- finding and hashing ------------------------------------------------------------------
@@ -236,6 +233,7 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
     grader = hash_grader(hw)
     hide = [str(out), *{str(Path(p).resolve().parent) for p in submissions.values()}, *hide]
     outcomes: list[Outcome] = []
+    warnings: list[str] = []
     bar = None
     if progress:
         from tqdm import tqdm
@@ -251,9 +249,13 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
                 if bar is not None:
                     bar.update(1)
                     bar.set_postfix_str(f"{futures[future]}: {outcomes[-1].status}")
-                if hash_grader(hw) != grader:
-                    raise GraderChanged(f"The grader's files changed while grading "
-                                        f"{futures[future]}; results are not trustworthy.")
+                now = hash_grader(hw)
+                if now != grader:   # an instructor's edit, or a submission that got out
+                    warning = (f"The grader's files changed while {futures[future]} was being "
+                               f"graded: check them before trusting these results.")
+                    warnings.append(warning)
+                    print("WARNING: " + warning, file=sys.stderr)
+                    grader = now
         except BaseException:
             for f in futures:
                 f.cancel()
@@ -261,6 +263,8 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
         finally:
             if bar is not None:
                 bar.close()
+    if warnings and outcomes:
+        outcomes[0].warnings = warnings   # carried to summary.json
     return sorted(outcomes, key=lambda o: o.student)
 
 
@@ -282,6 +286,7 @@ def summarize(outcomes: list[Outcome]) -> dict:
                                                      for o in outcomes), 3) for q in questions},
         "graded_now": sum(not o.skipped for o in outcomes),
         "skipped_unchanged": sum(o.skipped for o in outcomes),
+        "warnings": [w for o in outcomes for w in o.warnings],
     }
 
 
@@ -343,6 +348,7 @@ Status: {status}. Graded now: {summary['graded_now']}, unchanged and skipped:
 <th>status</th><th>seconds</th></tr>
 {rows}
 </table>
+{''.join(f"<p><b>Warning:</b> {e(w)}</p>" for w in summary["warnings"])}
 <p>Gradebook: <a href="gradebook.csv">gradebook.csv</a>, summary: <a href="summary.json">summary.json</a>.</p>
 </body></html>
 """)

@@ -9,6 +9,7 @@ import importlib.util
 import inspect
 import json
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -28,6 +29,8 @@ from .testing import ProbeFailed, seed_everything, test_case
 
 LOG_TAIL = 2000    # characters of the student's own printing kept in results
 WATCH_EVERY = 0.5  # seconds between checks of the worker's memory while waiting
+TAMPERED = ("The grader received an answer it did not ask for: your code wrote into the "
+            "grader's channel or answered in its place. This test scored 0.")
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Report:
     student_output: str = ""
     limits: dict[str, list[str]] = field(default_factory=dict)  # limit -> tests it cost
     sandbox: list[str] = field(default_factory=list)  # isolation measures, for instructors
+    sandbox_uids: list[int] = field(default_factory=list)  # users its code ran as
     import_failed: bool = False
 
     @property
@@ -199,8 +203,12 @@ class WorkerSession:
                 stderr=log)
         finally:
             os.close(log)
+        nonce = secrets.token_hex(16)   # read before any student code runs
         try:
-            hello = self._receive(self.cfg.import_timeout, during="importing your code")
+            self.process.stdin.write((json.dumps({"nonce": nonce}) + "\n").encode())
+            self.process.stdin.flush()
+            hello = self._receive(self.cfg.import_timeout, during="importing your code",
+                                  nonce=nonce)
         except LimitReached as exc:  # never retried: it would fail the same way each test
             self.import_limit = exc.limit
             self.import_errors = {"import": str(exc)}
@@ -264,7 +272,9 @@ class WorkerSession:
                                    f"{during}.", "memory")
         return data
 
-    def _receive(self, seconds: float, during: str) -> dict:
+    def _receive(self, seconds: float, during: str, nonce: str) -> dict:
+        """The next reply; it must carry the nonce of the request it answers, so
+        frames the student's code writes into the channel are caught."""
         self._limit = seconds
         deadline = time.monotonic() + seconds
         size = struct.unpack("<Q", self._read_exactly(8, deadline, during))[0]
@@ -278,8 +288,17 @@ class WorkerSession:
             raise ProbeFailed("Your code sent back something that is not plain data "
                               "(for example a subclass of Tensor); return ordinary tensors.")
         if not isinstance(message, dict):
-            raise ProbeFailed("The grader received a malformed reply from your code.")
+            self.stop()
+            raise LimitReached("The grader received a malformed reply from your code.", "tamper")
+        if message.get("nonce") != nonce:
+            self.stop()
+            raise LimitReached(TAMPERED, "tamper")
         return message
+
+    def _unsolicited(self) -> bool:
+        """Whether something arrived on the channel that the grader did not ask for."""
+        ready, _, _ = select.select([self.process.stdout], [], [], 0)
+        return bool(ready)
 
     def request(self, module: str, probe: str, seconds: float) -> dict:
         if self.process is None and not self.import_errors:
@@ -292,15 +311,19 @@ class WorkerSession:
             message = "\n".join(self.import_errors.values())
             raise LimitReached(message, self.import_limit) if self.import_limit else \
                 ProbeFailed(message)
+        if self._unsolicited() and self.process.poll() is None:
+            self.stop()
+            raise LimitReached(TAMPERED, "tamper")
+        nonce = secrets.token_hex(16)
         try:
-            self.process.stdin.write((json.dumps({"module": module, "probe": probe}) + "\n")
-                                     .encode())
+            self.process.stdin.write((json.dumps({"module": module, "probe": probe,
+                                                  "nonce": nonce}) + "\n").encode())
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             self.stop()
             raise LimitReached("The process running your code stopped before this test.",
                                "crash")
-        return self._receive(seconds, during=f"running this test")
+        return self._receive(seconds, during="running this test", nonce=nonce)
 
 
 class RemoteEnv:
@@ -373,7 +396,8 @@ def limit_problems(limits: dict[str, list[str]], values: Limits) -> list[str]:
             continue
         what = LIMIT_WORDS[limit][1].format(**asdict(values))
         shown = ", ".join(titles[:6]) + (f" and {len(titles) - 6} more" if len(titles) > 6 else "")
-        lines.append(f"Limit reached: your code {what}; this cost {len(titles)} test"
+        label = LIMIT_WORDS[limit][0]
+        lines.append(f"{label[0].upper() + label[1:]}: your code {what}; this cost {len(titles)} test"
                      f"{'s' if len(titles) != 1 else ''} ({shown}).")
     return lines
 
@@ -422,6 +446,7 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
     finally:
         report.student_output = session.close()[-LOG_TAIL:]
         report.sandbox = session.sandbox.describe()
+        report.sandbox_uids = list(session.sandbox.uids)
     if session.import_errors:
         report.import_failed = True
         report.problems += list(session.import_errors.values())

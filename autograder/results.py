@@ -47,7 +47,8 @@ def as_results(report) -> dict:
             "output": summary, "visibility": "visible", "tests": tests,
             "extra_data": {"status": getattr(report, "status", "ok"),
                            "limits": getattr(report, "limits", {}),
-                           "sandbox": getattr(report, "sandbox", [])}}
+                           "sandbox": getattr(report, "sandbox", []),
+                           "uids": getattr(report, "sandbox_uids", [])}}
 
 
 def _dump(data: dict, path: Path) -> dict:

@@ -96,6 +96,7 @@ LIMIT_WORDS = {  # status label and the plain sentence a results file shows
                                      "{file_size_mb} MB allowed"),
     "cpu": ("CPU limit", "used more than the {cpu_seconds} s of CPU time allowed"),
     "crash": ("crashed", "crashed the process running it (or exited early)"),
+    "tamper": ("tampering", "wrote into the grader's channel or answered in its place"),
 }
 
 
@@ -274,6 +275,7 @@ class Sandbox:
         self.cache = dict(cache or {})   # env name -> folder the worker may write privately
         self.process: subprocess.Popen | None = None
         self.report: dict = {}
+        self.uids: list[int] = []   # every uid a worker ran as, for checks afterwards
 
     def start(self, argv: list[str], env: dict, workdir: str, **popen) -> subprocess.Popen:
         """Run argv (cwd = root/workdir) in the sandbox; returns the launcher's Popen."""
@@ -292,6 +294,8 @@ class Sandbox:
             self.report = self._read_report(read_end)
         finally:
             os.close(read_end)
+        if self.report.get("uid") is not None:
+            self.uids.append(self.report["uid"])
         if not self.report.get("ok"):
             self.kill()
             raise SandboxError("The sandbox for student code could not be set up: "

@@ -24,11 +24,12 @@ from pathlib import Path
 MAIN_PID = os.getpid()
 
 
-def send(channel, message: dict) -> None:
+def send(channel, message: dict, dumps=None) -> None:
     if os.getpid() != MAIN_PID:   # a process the student's code forked: it never answers
         os._exit(0)
-    from autograder import plain
-    payload = plain.dumps(message)
+    if dumps is None:
+        from autograder.plain import dumps
+    payload = dumps(message)
     channel.write(struct.pack("<Q", len(payload)) + payload)
     channel.flush()
 
@@ -50,7 +51,8 @@ def limit_of(exc: BaseException) -> str:
 
 def limit_message(limit: str, limits: dict) -> str:
     from autograder.sandbox import LIMIT_WORDS
-    return f"Limit reached: your code {LIMIT_WORDS[limit][1].format(**limits)}."
+    label = LIMIT_WORDS[limit][0]
+    return f"{label[0].upper() + label[1:]}: your code {LIMIT_WORDS[limit][1].format(**limits)}."
 
 
 def failure(exc: BaseException, student_dir: Path, limits: dict) -> dict:
@@ -84,6 +86,7 @@ def import_student_modules(modules: list[str], student_dir: Path, limits: dict):
 
 def main() -> None:
     settings = json.loads(sys.argv[1])
+    hello_nonce = json.loads(sys.stdin.readline())["nonce"]
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)   # stdout and stderr: the log file the grader gave us, never the channel
     student_dir = Path.cwd().resolve()
@@ -92,38 +95,42 @@ def main() -> None:
     try:  # anything failing here is the grader's fault: no student code has run yet
         import torch
         torch.set_num_threads(settings["threads"])
-        from autograder import plain  # noqa: F401
+        from autograder import plain
         from autograder.testing import run_probe
+        # Held here, so student code replacing module attributes changes nothing below.
+        to_plain, NotPlainData, dumps = plain.to_plain, plain.NotPlainData, plain.dumps
         sys.path.insert(0, settings["probes_dir"])
         # Probe modules come first, so student code cannot shadow their imports.
         probes = {name: importlib.import_module(name) for name in settings["probe_modules"]}
     except BaseException as exc:  # noqa: BLE001
-        send(channel, {"hello": True, "grader_error": f"the worker could not start: "
-                                                      f"{type(exc).__name__}: {exc}"})
+        send(channel, {"hello": True, "nonce": hello_nonce,
+                       "grader_error": f"the worker could not start: {type(exc).__name__}: {exc}"})
         return
     sys.path.insert(0, str(student_dir))
     env, errors, limit = import_student_modules(settings["modules"], student_dir, limits)
-    send(channel, {"hello": True, "import_errors": errors, "limit": limit})
+    send(channel, {"hello": True, "import_errors": errors, "limit": limit, "nonce": hello_nonce},
+         dumps)
 
     for line in sys.stdin:
         request = json.loads(line)
         started = time.perf_counter()
         try:
             function = getattr(probes[request["module"]], request["probe"]).probe_function
-            value = plain.to_plain(run_probe(function, env, student_dir))
+            value = to_plain(run_probe(function, env, student_dir))
             reply = {"ok": True, "value": value}
-        except plain.NotPlainData as exc:
+        except NotPlainData as exc:
             reply = {"ok": False, "message": f"Your code returned something that is not "
                                              f"plain data ({exc})."}
         except BaseException as exc:  # noqa: BLE001
             reply = failure(exc, student_dir, limits)
         reply["seconds"] = time.perf_counter() - started
+        reply["nonce"] = request["nonce"]
         try:
-            send(channel, reply)
+            send(channel, reply, dumps)
         except Exception as exc:  # noqa: BLE001  (e.g. a value torch cannot save)
-            send(channel, {"ok": False, "seconds": reply["seconds"],
-                           "message": f"Your code returned data the grader cannot read ({exc})."})
-
+            send(channel, {"ok": False, "seconds": reply["seconds"], "nonce": request["nonce"],
+                           "message": f"Your code returned data the grader cannot read ({exc})."},
+                 dumps)
 
 if __name__ == "__main__":
     main()
