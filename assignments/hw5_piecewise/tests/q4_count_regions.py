@@ -15,8 +15,13 @@ P = config("hw5_piecewise")
 # Hand-built nets: each kink is a line a*x + b*y = c where one hidden unit switches on.
 # The offsets keep every kink between cell centres of the test grid.
 STRIPS = [((1.0, 0.0), -0.55), ((1.0, 0.0), 0.1), ((1.0, 0.0), 0.62)]
-RECTANGLES = STRIPS + [((0.0, 1.0), -0.3), ((0.0, 1.0), 0.45)]
-DIAGONALS = [((1.0, 1.0), c) for c in (-1.205, -0.415, 0.305, 1.115)]
+
+
+def crossing_kinks():
+    """3 vertical and 2 horizontal kinks; 4 parallel diagonal ones."""
+    rectangles = STRIPS + [((0.0, 1.0), -0.3), ((0.0, 1.0), 0.45)]
+    diagonals = [((1.0, 1.0), c) for c in (-1.205, -0.415, 0.305, 1.115)]
+    return rectangles, diagonals
 
 
 def kinked_net(kinks):
@@ -43,11 +48,16 @@ def random_net(seed):
 
 
 @probe
-def hand_built_counts(count_linear_regions):
+def strips_count(count_linear_regions):
+    return count_linear_regions(kinked_net(STRIPS), P["count_size"], 1.0)
+
+
+@probe
+def crossing_counts(count_linear_regions):
+    rectangles, diagonals = crossing_kinks()
     size = P["count_size"]
-    return {"strips": count_linear_regions(kinked_net(STRIPS), size, 1.0),
-            "rectangles": count_linear_regions(kinked_net(RECTANGLES), size, 1.0),
-            "diagonals": count_linear_regions(kinked_net(DIAGONALS), size, 1.0)}
+    return {"rectangles": count_linear_regions(kinked_net(rectangles), size, 1.0),
+            "diagonals": count_linear_regions(kinked_net(diagonals), size, 1.0)}
 
 
 @probe
@@ -89,17 +99,18 @@ def expect_count(seen, expected, what, rtol=0.0):
 def test_parallel_kinks(env):
     """A net with 3 parallel kinks (x = -0.55, 0.1, 0.62) has 4 linear pieces."""
     expected = pieces_seen(STRIPS, P["count_size"])
-    expect_count(hand_built_counts(env)["strips"], expected,
+    expect_count(strips_count(env), expected,
                  "count_linear_regions for a net with 3 parallel kinks")
 
 
 @test_case(points=1, hidden=True)
 def test_crossing_kinks(env):
     """3 vertical and 2 horizontal kinks cut the square into 12 pieces; 4 diagonal kinks into 5."""
-    seen, size = hand_built_counts(env), P["count_size"]
-    expect_count(seen["rectangles"], pieces_seen(RECTANGLES, size),
+    seen, size = crossing_counts(env), P["count_size"]
+    rectangles, diagonals = crossing_kinks()
+    expect_count(seen["rectangles"], pieces_seen(rectangles, size),
                  "count_linear_regions for a net with 3 vertical and 2 horizontal kinks")
-    expect_count(seen["diagonals"], pieces_seen(DIAGONALS, size),
+    expect_count(seen["diagonals"], pieces_seen(diagonals, size),
                  "count_linear_regions for a net with 4 diagonal kinks")
 
 
