@@ -56,6 +56,7 @@ def best_time(function, repeats):
 
 
 def run() -> list[str]:
+    """The report lines (make bench prints them)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
@@ -80,8 +81,6 @@ def run() -> list[str]:
         ]
     finally:
         torch.set_num_threads(threads)
-    for line in lines:
-        print(line)
     return lines
 
 
@@ -95,4 +94,4 @@ def render_reference_png(path) -> Path:
 
 
 if __name__ == "__main__":
-    run()
+    print("\n".join(run()))

@@ -108,13 +108,15 @@ def residual_factors(cycle, n, cycles=3):
     return [after / before for before, after in zip(norms, norms[1:])]
 
 
-def run() -> list[str]:
+def run(verbose: bool = False) -> list[str]:
+    """The report lines (make bench prints them); `verbose` also prints each as it comes."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     lines = []
 
     def say(text):
-        print(text, flush=True)
+        if verbose:
+            print(text, flush=True)
         lines.append(text)
 
     try:
@@ -178,4 +180,4 @@ def run() -> list[str]:
 
 
 if __name__ == "__main__":
-    run()
+    run(verbose=True)
