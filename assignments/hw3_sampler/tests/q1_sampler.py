@@ -1,0 +1,148 @@
+"""Q1: WithReplacementSampler has the right length and index range, draws from
+its generator (same seed, same indices) and works inside a DataLoader."""
+import operator
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from autograder.checks import expect_equal
+from autograder.testing import config, probe, test_case
+
+OK_FORMAT = False
+name = "q1_sampler"
+points = None
+
+CFG = config("hw3_sampler")
+N, DRAWS = CFG["basic_size"], CFG["basic_draws"]
+
+
+def dataset(n):
+    return TensorDataset(torch.arange(n))
+
+
+def generator(seed):
+    return torch.Generator().manual_seed(seed)
+
+
+def is_index(value):
+    if isinstance(value, bool):
+        return False
+    try:
+        operator.index(value)
+        return True
+    except TypeError:
+        return False
+
+
+def listed(sampler):
+    """One epoch of `sampler`: its indices as a tensor, and the types of values
+    that were not integers (a DataLoader needs integers to index a data set)."""
+    values = list(sampler)
+    bad = sorted({type(v).__name__ for v in values if not is_index(v)})
+    indices = torch.tensor([operator.index(v) for v in values] if not bad else [],
+                           dtype=torch.int64)
+    return {"indices": indices, "bad": bad, "examples": [repr(v) for v in values[:3]]}
+
+
+@probe
+def lengths(WithReplacementSampler):
+    data = dataset(N)
+    seen = {}
+    for key, num_samples in (("default", None), ("more", 3 * N), ("fewer", 5)):
+        if num_samples is None:
+            sampler = WithReplacementSampler(data, generator=generator(1))
+        else:
+            sampler = WithReplacementSampler(data, num_samples=num_samples, generator=generator(1))
+        seen[key] = {"len": len(sampler), "drawn": len(list(sampler))}
+    return seen
+
+
+@probe
+def seeded_draws(WithReplacementSampler):
+    data = dataset(N)
+
+    def draw(seed, global_seed):
+        torch.manual_seed(global_seed)  # the global generator must not matter
+        return listed(WithReplacementSampler(data, num_samples=DRAWS, generator=generator(seed)))
+
+    seen = {"a": draw(3, 100), "b": draw(3, 200), "c": draw(4, 100)}
+    sampler = WithReplacementSampler(data, num_samples=DRAWS, generator=generator(5))
+    seen["epoch1"], seen["epoch2"] = listed(sampler), listed(sampler)
+    return seen
+
+
+@probe
+def in_a_loader(WithReplacementSampler):
+    data = TensorDataset(torch.arange(50) * 10)
+    sampler = WithReplacementSampler(data, num_samples=30, generator=generator(8))
+    loader = DataLoader(data, batch_size=8, sampler=sampler)
+    batches = [batch[0] for batch in loader]
+    again = listed(WithReplacementSampler(data, num_samples=30, generator=generator(8)))
+    return {"batches": batches, "len": len(loader), "indices": again}
+
+
+def indices_of(seen, what):
+    """The drawn indices as a tensor, after checking they are integers."""
+    assert not seen["bad"], (f"{what} yielded values of type {', '.join(seen['bad'])} "
+                             f"(for example {', '.join(seen['examples'])}); a sampler must "
+                             f"yield integer indices (use .tolist() on a tensor of indices).")
+    return seen["indices"]
+
+
+@test_case(points=1, hidden=False)
+def test_length(env):
+    """len(sampler) and the number of indices drawn equal num_samples (default: len(data_source))."""
+    seen = lengths(env)
+    for key, expected, how in (("default", N, f"WithReplacementSampler(data) with len(data) = {N}"),
+                               ("more", 3 * N, f"WithReplacementSampler(data, num_samples={3 * N})"),
+                               ("fewer", 5, "WithReplacementSampler(data, num_samples=5)")):
+        expect_equal(seen[key]["len"], expected, f"len() of {how}")
+        expect_equal(seen[key]["drawn"], expected, f"The number of indices one epoch of {how} yields")
+
+
+@test_case(points=1, hidden=False)
+def test_index_range(env):
+    """Every index is an integer from 0 to len(data_source) - 1."""
+    indices = indices_of(seeded_draws(env)["a"], "The sampler")
+    low, high = int(indices.min()), int(indices.max())
+    assert low >= 0 and high < N, (f"For a data set of {N} samples the indices must lie in "
+                                   f"0 .. {N - 1}, but they range from {low} to {high}.")
+
+
+@test_case(points=2, hidden=False)
+def test_same_seed_same_indices(env):
+    """Two samplers whose generators have the same seed draw the same indices; other seeds, other indices."""
+    seen = seeded_draws(env)
+    a, b, c = (indices_of(seen[k], "The sampler") for k in "abc")
+    assert torch.equal(a, b), (
+        "Two samplers built with torch.Generator().manual_seed(3) drew different indices. "
+        "Draw all random numbers from self.generator (e.g. torch.randint(..., "
+        "generator=self.generator)), not from the global random state.")
+    assert not torch.equal(a, c), ("Samplers with generators seeded 3 and 4 drew the same "
+                                   "indices: the draws should come from the generator.")
+
+
+@test_case(points=1, hidden=True)
+def test_new_indices_each_epoch(env):
+    """Iterating the same sampler again (a new epoch) draws new indices."""
+    seen = seeded_draws(env)
+    first, second = (indices_of(seen[k], "The sampler") for k in ("epoch1", "epoch2"))
+    assert not torch.equal(first, second), (
+        "Two epochs of the same sampler gave the same indices. Keep drawing from the "
+        "generator you were given; do not re-seed it (or a copy of it) in __iter__.")
+
+
+@test_case(points=1, hidden=True)
+def test_works_in_a_dataloader(env):
+    """DataLoader(data, batch_size=8, sampler=...) yields the samples at the drawn indices, in batches."""
+    seen = in_a_loader(env)
+    indices = indices_of(seen["indices"], "The sampler")
+    sizes = [len(b) for b in seen["batches"]]
+    expect_equal(sizes, [8, 8, 8, 6], "The batch sizes of a DataLoader with batch_size=8 "
+                 "and a sampler of num_samples=30")
+    expect_equal(seen["len"], 4, "len(loader)")
+    values = torch.cat(seen["batches"])
+    assert torch.equal(values, indices * 10), (
+        f"The DataLoader returned the samples {values[:8].tolist()}... but a sampler with the "
+        f"same seed drew the indices {indices[:8].tolist()}..., i.e. the samples "
+        f"{(indices[:8] * 10).tolist()}....")

@@ -1,0 +1,79 @@
+"""Q2: WithReplacementSampler really samples with replacement: an epoch has
+repeats, covers about 1 - 1/e of the data, and every index is equally likely.
+
+How the bands are chosen (a correct sampler fails each check with probability
+at most `failure_probability` = 1e-6, see autograder/bounds.py):
+- repeats: one epoch of n = 100 draws from 100 values has no repeat with
+  probability 100!/100^100 < 1e-42;
+- coverage: the number D of distinct indices in one epoch of n = 10,000 draws
+  has mean n (1 - (1 - 1/n)^n) = 0.6321 n; changing one draw changes D by at
+  most 1, so McDiarmid gives P(|D - E D| >= t) <= 2 exp(-2 t^2 / n), and
+  t = 0.027 n at 1e-6 (about 8.6 standard deviations). A without-replacement
+  epoch gives exactly 1;
+- uniform: 100,000 draws from 100 values (1,000 expected each); Pearson's
+  statistic sum (count - 1000)^2 / 1000 is close to chi-square with 99 degrees
+  of freedom, and must lie in (44.5, 184.0), the Wilson-Hilferty band with
+  5e-7 in each tail. Too small means too even: e.g. a sampler that cycles
+  through permutations (without replacement in disguise).
+The probes are seeded, so a given sampler gets the same verdict every run.
+"""
+import operator
+import torch
+from torch.utils.data import TensorDataset
+from autograder.bounds import chi_square_band, distinct_band
+from autograder.testing import config, probe, test_case
+OK_FORMAT = False
+name = 'q2_statistics'
+points = None
+CFG = config('hw3_sampler')
+DELTA = CFG['failure_probability']
+
+def dataset(n):
+    return TensorDataset(torch.arange(n))
+
+def generator(seed):
+    return torch.Generator().manual_seed(seed)
+
+def is_index(value):
+    if isinstance(value, bool):
+        return False
+    try:
+        operator.index(value)
+        return True
+    except TypeError:
+        return False
+
+def listed(sampler):
+    """One epoch of `sampler` as a tensor of indices, and the non-integer types seen."""
+    values = list(sampler)
+    bad = sorted({type(v).__name__ for v in values if not is_index(v)})
+    indices = torch.tensor([operator.index(v) for v in values] if not bad else [], dtype=torch.int64)
+    return {'indices': indices, 'bad': bad}
+
+@probe
+def one_epoch(WithReplacementSampler):
+    return {'small': listed(WithReplacementSampler(dataset(CFG['repeat_size']), generator=generator(12))), 'large': listed(WithReplacementSampler(dataset(CFG['coverage_size']), generator=generator(13)))}
+
+def indices_of(seen, n, draws, what):
+    assert not seen['bad'], f"{what} yielded values of type {', '.join(seen['bad'])}; a sampler must yield integer indices."
+    indices = seen['indices']
+    assert len(indices) == draws, f'{what} yielded {len(indices)} indices instead of {draws}.'
+    assert len(indices) == 0 or (int(indices.min()) >= 0 and int(indices.max()) < n), f'{what} yielded indices outside 0 .. {n - 1}.'
+    return indices
+
+@test_case(points=1, hidden=False)
+def test_repeats_in_an_epoch(env):
+    """One epoch (100 draws from 100 samples) contains repeated indices."""
+    n = CFG['repeat_size']
+    indices = indices_of(one_epoch(env)['small'], n, n, f'One epoch over {n} samples')
+    distinct = len(set(indices.tolist()))
+    assert distinct < n, f'One epoch over {n} samples drew {distinct} different indices, i.e. no index twice. With replacement, repeats are all but certain (no repeat has probability 100!/100^100 < 1e-42): each draw must be independent of the others.'
+
+@test_case(points=2, hidden=False)
+def test_coverage_near_1_minus_1_over_e(env):
+    """One epoch of 10,000 draws from 10,000 samples sees about 1 - 1/e = 63.2% of them."""
+    n = CFG['coverage_size']
+    indices = indices_of(one_epoch(env)['large'], n, n, f'One epoch over {n} samples')
+    distinct = len(set(indices.tolist()))
+    low, high = distinct_band(n, n, DELTA)
+    assert low <= distinct <= high, f'One epoch over {n} samples saw {distinct / n:.4f} of them; with replacement each sample is missed with probability (1 - 1/n)^n, about 1/e, so the fraction seen should lie between {low / n:.4f} and {high / n:.4f}.'
