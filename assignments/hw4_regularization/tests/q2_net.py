@@ -1,0 +1,73 @@
+"""Q2: Net is the notes' CIFAR10 network (1.2.1): 62,006 parameters, (N, 10)
+logits for (N, 3, 32, 32) images, and exactly the notes' forward pass.
+
+The judge picks each layer's weights by shape and recomputes the forward
+pass itself (autograder/notes_nets.py), so any attribute names work.
+"""
+import torch
+
+from autograder import notes_nets
+from autograder.checks import expect_close, expect_shape
+from autograder.testing import config, probe, test_case
+
+OK_FORMAT = False
+name = "q2_net"
+points = None
+
+CFG = config("hw4_regularization")
+
+
+def images(seed, n):
+    return torch.randn(n, 3, 32, 32, generator=torch.Generator().manual_seed(seed))
+
+
+@probe
+def net_run(Net):
+    model = Net()
+    x = images(0, CFG["net_batch"])
+    with torch.no_grad():
+        out = model(x)
+    return {"parameters": list(model.parameters()), "out": out}
+
+
+@probe
+def net_one_image(Net):
+    model = Net()
+    with torch.no_grad():
+        return model(images(0, 1))
+
+
+@test_case(points=2, hidden=False)
+def test_parameter_count(env):
+    """Net() has 62,006 parameters, like the notes' network."""
+    count = sum(p.numel() for p in net_run(env)["parameters"])
+    assert count == CFG["net_parameters"], (
+        f"Net() has {count:,} parameters; the notes' network has {CFG['net_parameters']:,} "
+        f"(conv 3->6 and 6->16 with 5x5 kernels, linear 400->120->84->10, with biases).")
+
+
+@test_case(points=1, hidden=False)
+def test_output_shape(env):
+    """Net maps (N, 3, 32, 32) images to (N, 10) logits, also for N = 1."""
+    seen = net_run(env)
+    expect_shape(seen["out"], (CFG["net_batch"], 10), f"Net()(x) for x of shape "
+                 f"({CFG['net_batch']}, 3, 32, 32)")
+    expect_shape(net_one_image(env), (1, 10), "Net()(x) for x of shape (1, 3, 32, 32)")
+
+
+@test_case(points=1, hidden=True)
+def test_layer_shapes(env):
+    """Net's layers have the notes' shapes: conv 3->6, 6->16 (5x5), linear 400->120->84->10."""
+    notes_nets.pick_by_shape(net_run(env)["parameters"], "Net")
+
+
+@test_case(points=2, hidden=True)
+def test_forward_matches_notes(env):
+    """Net computes the notes' forward: conv, ReLU, pool, conv, ReLU, pool, then three linear layers with ReLU between."""
+    seen = net_run(env)
+    weights = notes_nets.pick_by_shape(seen["parameters"], "Net")
+    expected = notes_nets.forward(weights, images(0, CFG["net_batch"]))
+    expect_shape(seen["out"], expected.shape, "Net()(x)")
+    expect_close(seen["out"], expected, "Net()(x) compared with the notes' forward pass "
+                 "(check the order of conv, ReLU and pooling, and the ReLUs between the "
+                 "linear layers)", atol=CFG["atol"])
