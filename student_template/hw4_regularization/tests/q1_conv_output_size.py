@@ -19,10 +19,10 @@ def keyword_sizes(conv_output_size):
     return [conv_output_size(n, k, stride=s, padding=p, dilation=d) for n, k, s, p, d in KEYWORDS]
 
 def conv2d_size(n, k, s=1, p=0, d=1):
-    """What nn.Conv2d's convolution itself gives (F.conv2d, the function its forward
-    calls, with a k x 1 kernel on an n x 1 image to stay cheap)."""
-    out = torch.nn.functional.conv2d(torch.zeros(1, 1, n, 1), torch.zeros(1, 1, k, 1), stride=(s, 1), padding=(p, 0), dilation=(d, 1))
-    return out.shape[2]
+    """What nn.Conv2d itself outputs (a k x 1 kernel on an n x 1 image, to stay cheap)."""
+    layer = torch.nn.Conv2d(1, 1, (k, 1), stride=(s, 1), padding=(p, 0), dilation=(d, 1))
+    with torch.no_grad():
+        return layer(torch.zeros(1, 1, n, 1)).shape[2]
 
 def expect_sizes(seen, cases):
     assert isinstance(seen, list) and len(seen) == len(cases), 'conv_output_size gave no list of results.'
