@@ -103,11 +103,12 @@ def probe(function):
         if hasattr(env, "run_probe"):  # our engine: run in the worker process
             return env.run_probe(function.__module__.rsplit(".", 1)[-1], function.__name__)
         cache = env.setdefault(CACHE_KEY, {})  # otter: run here, judge the same data
-        if function.__name__ not in cache:
+        key = (function.__code__.co_filename, function.__name__)  # unique across test files
+        if key not in cache:
             try:
-                cache[function.__name__] = plain.round_trip(run_probe(function, env))
+                cache[key] = plain.round_trip(run_probe(function, env))
             except Exception as exc:
                 raise ProbeFailed(explain(exc, Path.cwd().resolve())) from None
-        return cache[function.__name__]
+        return cache[key]
     call.probe_function = function
     return call
