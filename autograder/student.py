@@ -1,8 +1,9 @@
 """`python -m autograder student [hw ...]`: regenerate student_template/.
 
 For each assignment, writes student_template/<hw>/ from the single sources:
-  - every file of solutions/<hw>/, with each `# BEGIN SOLUTION` ... `# END
-    SOLUTION` block replaced by `raise NotImplementedError("<where>")`;
+  - every file of solutions/<hw>/ (but trained weights, *.pt and *.pth), with
+    each `# BEGIN SOLUTION` ... `# END SOLUTION` block replaced by
+    `raise NotImplementedError("<where>")`;
   - the handout (assignments/<hw>/README.md) and config.toml;
   - tests/: the public test cases only (hidden cases and their probes removed).
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 from .assignment import REPO_ROOT, public_source
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+ANSWER_FILES = (".pt", ".pth")  # trained weights are part of the answer: never in the template
 TEMPLATE_ROOT = REPO_ROOT / "student_template"
 
 
@@ -63,7 +65,7 @@ def build(hw: str, target: Path) -> None:
         shutil.rmtree(target)
     (target / "tests").mkdir(parents=True)
     for path in sorted(solutions.rglob("*")):
-        if path.is_dir() or "__pycache__" in path.parts:
+        if path.is_dir() or "__pycache__" in path.parts or path.suffix in ANSWER_FILES:
             continue
         dest = target / path.relative_to(solutions)
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,63 @@
+"""Q5: model.pt is a state_dict that loads strictly into build_model(), safely.
+
+The file is read with torch.load(..., weights_only=True), which refuses
+pickled code (a whole model saved with torch.save(model, ...)). Its tensors
+come back to the grader, which checks their size and values itself.
+"""
+import torch
+
+from autograder.checkpoints import fit_problem, read_state_dict
+from autograder.checks import expect_finite
+from autograder.testing import config, probe, test_case
+
+OK_FORMAT = False
+name = "q5_checkpoint"
+points = None
+
+
+@probe
+def checkpoint(submission):
+    path = submission / "model.pt"
+    state, problem = read_state_dict(path)
+    return {"problem": problem, "bytes": path.stat().st_size if path.is_file() else 0,
+            "state": state}
+
+
+@probe
+def checkpoint_fit(build_model, submission):
+    state, problem = read_state_dict(submission / "model.pt")
+    return {"problem": problem or fit_problem(build_model(), state)}
+
+
+def expect_state_dict(seen):
+    assert not seen["problem"], seen["problem"]
+    state = seen["state"]
+    assert isinstance(state, dict) and state, "model.pt holds an empty state_dict."
+    return state
+
+
+@test_case(points=1, hidden=False)
+def test_checkpoint_is_state_dict(env):
+    """model.pt is a state_dict (names to tensors) that torch.load reads with weights_only=True."""
+    seen = checkpoint(env)
+    state = expect_state_dict(seen)
+    cap = config("project_cifar10")["checkpoint_max_mb"]
+    size = max(seen["bytes"], sum(t.numel() * t.element_size() for t in state.values()))
+    assert size <= cap * 2**20, (f"model.pt is {size / 2**20:.1f} MB; at most {cap:g} MB is "
+                                 f"allowed (stay within the parameter budgets; save in float32).")
+    return f"model.pt: {len(state)} tensors, {size / 2**20:.2f} MB."
+
+
+@test_case(points=1, hidden=False)
+def test_checkpoint_fits_build_model(env):
+    """model.pt loads into build_model() with load_state_dict(strict=True)."""
+    problem = checkpoint_fit(env)["problem"]
+    assert not problem, problem
+
+
+@test_case(points=1, hidden=False)
+def test_checkpoint_finite(env):
+    """Every floating-point tensor in model.pt is finite (no NaN or infinity)."""
+    state = expect_state_dict(checkpoint(env))
+    for key, tensor in state.items():
+        expect_finite(tensor, f"model.pt['{key}']")

@@ -1,0 +1,247 @@
+"""project_cifar10 graders are right: the reference (with its committed model.pt)
+earns everything, the stub nothing, each known-wrong variant (of models.py or
+of model.pt) loses the points of the test aimed at it, alternative correct
+answers earn full marks, and train.py run briefly writes a checkpoint that the
+grader scores as train.py measured it.
+
+Offline, every accuracy here is on the generated CIFAR10 stand-in (see
+autograder/datasets.py), with its own thresholds from config.toml.
+
+solutions/project_cifar10/model.pt is committed (1.1 MB), so the reference
+folder is a complete submission that CI, `make grade` and the zip tests can
+grade directly, and the mutants below can reuse its weights; training it takes
+minutes. It is SmallResNet() (ResNet-20) trained on the generated stand-in, made
+with (PNG and JSON written elsewhere, so they stay out of the student template):
+
+    cd solutions/project_cifar10 && OMP_NUM_THREADS=1 ../../.venv/bin/python train.py \
+        --data generated --epochs 8 --batch-size 64 --out /tmp/ref && cp /tmp/ref/model.pt .
+
+Retrain it whenever SmallResNet or build_model() changes (the full-marks test
+fails with "model.pt does not fit build_model()" until then).
+"""
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from autograder.assignment import REPO_ROOT
+from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_loses, assert_zero, grade, variant
+
+HW, FILE = "project_cifar10", "models.py"
+ACCURACY = [f"q6_accuracy: accuracy_step_{k}" for k in range(1, 5)] + ["q6_accuracy: accuracy_full"]
+
+MUTANTS = {  # edits of models.py -> the cases they must lose
+    "no batch norm (BatchNorm2d replaced by Identity)": (
+        [("nn.BatchNorm2d(", "nn.Identity(")],
+        ["q3_batchnorm: vgg_batch_statistics", "q3_batchnorm: resnet_batch_statistics"]),
+    "batch norm without running statistics": (
+        [("nn.BatchNorm2d(width),", "nn.BatchNorm2d(width, track_running_stats=False),")],
+        ["q3_batchnorm: vgg_running_statistics"]),
+    "no shortcut: a plain stack of convolutions": (
+        [("        return F.relu(out + self.shortcut(x))", "        return F.relu(out)")],
+        ["q4_residual: shortcuts"]),
+    "ResNet over budget (ImageNet widths)": (
+        [("widths=(16, 32, 64), blocks=(3, 3, 3)", "widths=(64, 128, 256), blocks=(3, 3, 3)")],
+        ["q2_budgets: resnet_budget"]),
+    "VGG over budget (VGG16's widths)": (
+        [("widths=(32, 64, 128, 256), hidden=256", "widths=(64, 128, 256, 512), hidden=4096")],
+        ["q2_budgets: vgg_budget"]),
+    "ImageNet head: 1000 outputs": (
+        [("        self.fc = nn.Linear(channels, num_classes)",
+          "        self.fc = nn.Linear(channels, 1000)")],
+        ["q1_shapes: resnet_output", "q1_shapes: build_model_output"]),
+    "num_classes ignored": (
+        [("nn.Linear(hidden, num_classes))", "nn.Linear(hidden, 10))")],
+        ["q1_shapes: num_classes"]),
+    "build_model() is not the model model.pt was trained as": (
+        [("    return SmallResNet()\n", "    return SmallVGG()\n")],
+        ["q5_checkpoint: checkpoint_fits_build_model", *ACCURACY]),
+}
+
+
+def load_models(folder):
+    """The models.py of a submission folder, imported under a name of its own."""
+    spec = importlib.util.spec_from_file_location(f"models_{abs(hash(str(folder)))}",
+                                                  folder / "models.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module          # so torch.save can pickle a whole model
+    spec.loader.exec_module(module)
+    return module
+
+
+def reference_state():
+    return torch.load(SOLUTIONS / HW / "model.pt", weights_only=True)
+
+
+def whole_model():
+    model = load_models(SOLUTIONS / HW).build_model()
+    model.load_state_dict(reference_state())
+    return model
+
+
+def with_nan():
+    state = reference_state()
+    key = next(k for k, v in state.items() if v.is_floating_point() and v.dim() == 4)
+    state[key] = state[key].clone()
+    state[key].view(-1)[0] = float("nan")
+    return state
+
+
+def untrained():
+    torch.manual_seed(0)
+    return load_models(SOLUTIONS / HW).build_model().state_dict()
+
+
+CHECKPOINT_MUTANTS = {  # what model.pt holds -> the cases it must lose
+    "a checkpoint of another architecture (SmallVGG's weights)": (
+        lambda: load_models(SOLUTIONS / HW).SmallVGG().state_dict(),
+        ["q5_checkpoint: checkpoint_fits_build_model", *ACCURACY]),
+    "a pickled module (torch.save(model))": (
+        whole_model,
+        ["q5_checkpoint: checkpoint_is_state_dict", "q5_checkpoint: checkpoint_fits_build_model",
+         *ACCURACY]),
+    "a training checkpoint wrapping the weights": (
+        lambda: {"model": reference_state(), "epoch": 8},
+        ["q5_checkpoint: checkpoint_is_state_dict", *ACCURACY]),
+    "the state_dict of a DataParallel wrapper": (
+        lambda: {"module." + k: v for k, v in reference_state().items()},
+        ["q5_checkpoint: checkpoint_fits_build_model", *ACCURACY]),
+    "NaN in a weight": (
+        with_nan,
+        ["q5_checkpoint: checkpoint_finite"]),
+    "untrained weights (chance accuracy)": (
+        untrained,
+        ACCURACY),
+}
+
+
+def checkpoint_variant(dest, make):
+    """The reference folder with model.pt replaced by torch.save(make())."""
+    shutil.copytree(SOLUTIONS / HW, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    torch.save(make(), dest / "model.pt")
+    return dest
+
+
+def identity_projections(state, model):
+    """The reference weights for a ResNet whose every block has a 1x1 projection
+    shortcut: the new projections start as the exact identity (weight I, batch
+    norm with mean 0, variance 1 - eps, scale 1, shift 0), so it is the same function."""
+    new = {}
+    for key, target in model.state_dict().items():
+        if key in state:
+            new[key] = state[key]
+            continue
+        module = model.get_submodule(key.rsplit(".", 1)[0])
+        leaf = key.rsplit(".", 1)[1]
+        if isinstance(module, torch.nn.Conv2d):
+            new[key] = torch.eye(target.shape[0]).reshape(target.shape)
+        elif leaf == "running_var":
+            new[key] = torch.full_like(target, 1.0 - module.eps)
+        elif leaf == "weight":
+            new[key] = torch.ones_like(target)
+        else:                          # bias, running_mean, num_batches_tracked
+            new[key] = torch.zeros_like(target)
+    return new
+
+
+def test_solution_full_marks():
+    report = grade(HW, SOLUTIONS / HW)
+    assert_full_marks(report)
+    notes = " ".join(c.note for c in report.cases)
+    assert "generated CIFAR10 stand-in" in notes, "the output must say which data set was used"
+
+
+def test_stub_scores_zero():
+    assert_zero(grade(HW, TEMPLATE / HW))
+
+
+def test_template_has_no_weights():
+    assert not list((TEMPLATE / HW).glob("*.pt")), "trained weights leaked into the template"
+
+
+@pytest.mark.parametrize("name", MUTANTS)
+def test_mutant_loses_points(name, tmp_path):
+    replacements, loses = MUTANTS[name]
+    only = sorted({title.split(":")[0] for title in loses})
+    report = grade(HW, variant(HW, tmp_path / "mutant", FILE, replacements), only=only)
+    assert_loses(report, loses)
+
+
+SAYS = {  # checkpoint mutant -> (case, words its message must contain)
+    "a pickled module (torch.save(model))": (
+        "q5_checkpoint: checkpoint_is_state_dict", ["weights_only=True", "model.state_dict()"]),
+    "the state_dict of a DataParallel wrapper": (
+        "q5_checkpoint: checkpoint_fits_build_model", ["'module.'"]),
+}
+
+
+@pytest.mark.parametrize("name", CHECKPOINT_MUTANTS)
+def test_checkpoint_mutant_loses_points(name, tmp_path):
+    make, loses = CHECKPOINT_MUTANTS[name]
+    only = sorted({title.split(":")[0] for title in loses})
+    report = grade(HW, checkpoint_variant(tmp_path / "mutant", make), only=only)
+    assert_loses(report, loses)
+    if name in SAYS:
+        title, words = SAYS[name]
+        message = next(c.message for c in report.cases if c.title == title)
+        assert all(w in message for w in words), message
+
+
+def test_train_py_trains_at_import_loses_everything(tmp_path):
+    folder = variant(HW, tmp_path / "mutant", "train.py",
+                     [('if __name__ == "__main__":\n    main()\n', "main()\n")])
+    report = grade(HW, folder, only=["q1_shapes"])
+    assert report.score == 0 and "train.py" in " ".join(report.problems + [c.message for c in report.cases])
+
+
+def test_alternative_projection_shortcuts(tmp_path):
+    """Every block with a 1x1 projection shortcut; model.pt = the reference's weights with
+    identity projections, so the accuracy is the reference's."""
+    folder = variant(HW, tmp_path / "alt", FILE, [
+        ("        self.shortcut = nn.Identity()\n"
+         "        if stride != 1 or in_channels != out_channels:\n"
+         "            self.shortcut = nn.Sequential(",
+         "        if True:\n            self.shortcut = nn.Sequential(")])
+    model = load_models(folder).build_model()
+    torch.save(identity_projections(reference_state(), model), folder / "model.pt")
+    assert_full_marks(grade(HW, folder))
+
+
+def test_alternative_zero_initialised_residual_branches(tmp_path):
+    """bn2 of every block starts at zero (Goyal et al.'s trick): a residual branch then adds
+    nothing until it learns, which the shortcut check must not mistake for a missing branch."""
+    folder = variant(HW, tmp_path / "alt", FILE, [
+        ("        self.bn2 = nn.BatchNorm2d(out_channels)\n",
+         "        self.bn2 = nn.BatchNorm2d(out_channels)\n        nn.init.zeros_(self.bn2.weight)\n")])
+    assert_full_marks(grade(HW, folder))
+
+
+def test_train_py_end_to_end(tmp_path):
+    """train.py, run briefly on the generated stand-in, writes model.pt, the curves and the
+    metrics; the grader gives that checkpoint full marks and measures the accuracy train.py
+    reported. A small VGG with other widths (an alternative correct answer) keeps it quick."""
+    folder = variant(HW, tmp_path / "trained", FILE, [
+        ("    return SmallResNet()\n", "    return SmallVGG(widths=(16, 32, 64, 128), hidden=128)\n")])
+    (folder / "model.pt").unlink()
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO_ROOT),
+           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+    env.pop("AUTOGRADER_DATA", None)
+    run = subprocess.run([sys.executable, "train.py", "--data", "generated", "--epochs", "3",
+                          "--batch-size", "32", "--lr", "0.05", "--device", "cpu",
+                          "--out", str(folder)],
+                         cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "generated CIFAR10 stand-in" in run.stdout, run.stdout
+    for name in ("model.pt", "training_curves.png", "metrics.json"):
+        assert (folder / name).is_file(), f"train.py did not write {name}"
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert len(metrics["history"]) == 3 and metrics["data"].startswith("generated")
+    report = grade(HW, folder)
+    assert_full_marks(report)
+    note = next(c.note for c in report.cases if c.name == "accuracy_full")
+    assert f"{metrics['best_test_accuracy']:.2%}" in note, (note, metrics["best_test_accuracy"])
