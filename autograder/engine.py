@@ -205,8 +205,11 @@ class WorkerSession:
             os.close(log)
         nonce = secrets.token_hex(16)   # read before any student code runs
         try:
-            self.process.stdin.write((json.dumps({"nonce": nonce}) + "\n").encode())
-            self.process.stdin.flush()
+            try:
+                self.process.stdin.write((json.dumps({"nonce": nonce}) + "\n").encode())
+                self.process.stdin.flush()
+            except OSError:
+                pass   # it died already: _receive says how
             hello = self._receive(self.cfg.import_timeout, during="importing your code",
                                   nonce=nonce)
         except LimitReached as exc:  # never retried: it would fail the same way each test
@@ -225,6 +228,11 @@ class WorkerSession:
     def stop(self) -> None:
         if self.process is not None:
             self.sandbox.kill()
+            for stream in (self.process.stdin, self.process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
         self.process = None
 
     def close(self) -> str:
@@ -265,12 +273,22 @@ class WorkerSession:
                 if not chunk:
                     raise self._died(during)
                 data += chunk
-            elif self.sandbox.memory_mb() > self.limits.memory_mb:
-                self.stop()
-                raise LimitReached(f"Your code used more than the {self.limits.memory_mb} MB "
-                                   f"of memory allowed (all its processes together) while "
-                                   f"{during}.", "memory")
+            else:
+                self._watch(during)
         return data
+
+    def _watch(self, during: str) -> None:
+        """While waiting: all the worker's processes together within the limits."""
+        count, memory = self.sandbox.usage()
+        if memory > self.limits.memory_mb:
+            self.stop()
+            raise LimitReached(f"Your code used more than the {self.limits.memory_mb} MB "
+                               f"of memory allowed (all its processes together) while "
+                               f"{during}.", "memory")
+        if count > self.limits.processes:
+            self.stop()
+            raise LimitReached(f"Your code started more than the {self.limits.processes} "
+                               f"processes allowed while {during}.", "processes")
 
     def _receive(self, seconds: float, during: str, nonce: str) -> dict:
         """The next reply; it must carry the nonce of the request it answers, so

@@ -30,6 +30,9 @@ Modes, best first (the launcher picks the first that works):
   their permission bits say (use `prepare_container` to close secrets).
 * ``limits`` (grader is not root): rlimits only.
 
+$AUTOGRADER_SANDBOX=uid or =limits caps the mode (to try a weaker one, or where
+namespaces are allowed but unwanted).
+
 In every mode: RLIMIT_DATA (memory per process), RLIMIT_NPROC (processes and
 threads; per uid, so exact with a dedicated uid), RLIMIT_FSIZE (largest file,
 including printed output), RLIMIT_CPU (backstop), RLIMIT_CORE 0; the engine
@@ -282,7 +285,8 @@ class Sandbox:
         read_end, write_end = os.pipe()
         plan = {"root": str(self.root), "workdir": workdir, "argv": argv, "env": env,
                 "limits": asdict(self.limits), "hide": self.hide, "data": self.data,
-                "cache": self.cache, "report_fd": write_end, "parent": os.getpid()}
+                "cache": self.cache, "report_fd": write_end, "parent": os.getpid(),
+                "best_mode": os.environ.get("AUTOGRADER_SANDBOX", "namespaces")}
         flags = ["-P"] if sys.version_info >= (3, 11) else []
         try:
             self.process = subprocess.Popen(
@@ -329,11 +333,12 @@ class Sandbox:
             return []
         return processes_of(self.process.pid, self.uid)
 
-    def memory_mb(self) -> float:
-        """Memory of the worker and every process it started (the launcher left out)."""
+    def usage(self) -> tuple[int, float]:
+        """(processes, memory in MB) of the worker and all it started, launcher left out.
+        The count matters where RLIMIT_NPROC cannot (a worker left running as root)."""
         launcher = self.process.pid if self.process else None
-        return anonymous_memory_mb((p for p in self.pids() if p != launcher),
-                                   above_mb=self.limits.memory_mb)
+        pids = [p for p in self.pids() if p != launcher]
+        return len(pids), anonymous_memory_mb(pids, above_mb=self.limits.memory_mb)
 
     def kill(self) -> None:
         """SIGKILL every process of this sandbox, until none is left."""
@@ -364,6 +369,7 @@ class Sandbox:
 
 # -- launcher ---------------------------------------------------------------------------
 NAMESPACES = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
+MODES = ("namespaces", "uid", "limits")   # best first; $AUTOGRADER_SANDBOX caps it
 
 
 def namespaces_work() -> str:
@@ -557,8 +563,14 @@ def launch(plan: dict) -> None:
     is_root = os.geteuid() == 0
     uid = UID_BASE + os.getpid() if is_root else None
     root, argv, env = plan["root"], plan["argv"], plan["env"]
+    best = plan.get("best_mode", "namespaces")
+    if best not in MODES:
+        best = "namespaces"
+    if best == "limits":
+        uid = None
     try:
-        why_not = namespaces_work()
+        why_not = namespaces_work() if best == "namespaces" else \
+            f"turned off (AUTOGRADER_SANDBOX={best})"
         if not why_not:
             mode = "namespaces"
             box = setup_namespaces(plan, uid, measures, missing)
@@ -569,7 +581,7 @@ def launch(plan: dict) -> None:
                         f"hiding the grader's files by mounts ({why_not})",
                         f"a private /tmp and disk quota ({why_not})"]
             mode = "limits"
-            if is_root:
+            if uid is not None:
                 blocked = [p for p in runtime_paths() if not world_usable(p)]
                 if blocked:
                     missing.append("a separate user: the Python runtime is not readable by "
@@ -583,8 +595,11 @@ def launch(plan: dict) -> None:
                 env[name] = f"{root}/home/.cache"
         if uid is not None:
             measures.append(f"runs as its own user (uid {uid}), not as the grader")
-        else:
+        elif not any("separate user" in m for m in missing):
             missing.append("a separate user (the worker runs as the grader's user)")
+        if uid is None and is_root:
+            missing.append("RLIMIT_NPROC (root ignores it): processes are counted by the "
+                           "grader's watchdog instead")
         prctl(PR_SET_CHILD_SUBREAPER, 1)   # orphans come back here, and are killed
     except BaseException as exc:  # noqa: BLE001
         _write(report_fd, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
@@ -691,6 +706,25 @@ def prepare_container(secrets=("/autograder/source", "/autograder/results"),
     return done
 
 
+def gradescope_main(hw: str, submission: str = "/autograder/submission",
+                    results: str = "/autograder/results/results.json",
+                    secrets=("/autograder/source", "/autograder/results")) -> int:
+    """The grading step of Gradescope's run_autograder, as root:
+
+        cd /autograder/source && python -m autograder.sandbox --gradescope <hw>
+
+    closes the secrets and opens the Python runtime (prepare_container), tells the
+    sandbox to hide the secrets too, then grades with the engine: student code runs
+    in the worker, in the sandbox (mode 'uid' under Docker's default profile,
+    'namespaces' where the container may unshare). Always writes `results`."""
+    for line in prepare_container(secrets):
+        print("sandbox:", line)
+    os.environ["AUTOGRADER_HIDE"] = os.pathsep.join(
+        [*secrets, *filter(None, [os.environ.get("AUTOGRADER_HIDE")])])
+    from autograder.grade import main
+    return main(hw, submission, results)
+
+
 def check() -> dict:
     """What the sandbox gives on this machine: start a trivial worker and report."""
     import tempfile
@@ -714,5 +748,7 @@ def check() -> dict:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--check"]:
         print(json.dumps(check(), indent=2))
+    elif sys.argv[1:2] == ["--gradescope"]:
+        sys.exit(gradescope_main(*sys.argv[2:]))
     else:
         launch(json.loads(sys.argv[1]))

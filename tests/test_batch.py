@@ -164,3 +164,32 @@ def test_prepare_container_closes_the_secrets_it_is_given(tmp_path):
     secret.mkdir(mode=0o755)
     done = sandbox.prepare_container(secrets=[str(secret)], runtime=[])
     assert done == [f"{secret}: 0700"] and (secret.stat().st_mode & 0o777) == 0o700
+
+
+@pytest.mark.parametrize("mode", ["uid", "limits"])
+def test_weaker_sandbox_modes_still_grade_and_say_what_is_missing(mode, monkeypatch):
+    """Where namespaces are refused (Docker's default profile) or the grader is not
+    root, grading works the same and the results say which guarantees are missing."""
+    from autograder.engine import grade
+    monkeypatch.setenv("AUTOGRADER_SANDBOX", mode)
+    report = grade(HW, SOLUTIONS / HW, only=["q1_forward"])
+    assert report.score == report.max_score == 6, [c.message for c in report.cases]
+    missing = [line for line in report.sandbox if line.startswith("NOT: ")]
+    assert any("network isolation" in line for line in missing)
+    if mode == "limits" or os.geteuid() != 0:
+        assert any("separate user" in line for line in missing)
+
+
+def test_process_watchdog_where_rlimit_nproc_cannot_count(tmp_path, monkeypatch):
+    """A root grader in 'limits' mode (no user to drop to) is exempt from RLIMIT_NPROC:
+    the engine's watchdog counts the worker's processes instead. The bomb here is
+    bounded (100 sleeping children), so this test is safe even if the watchdog failed."""
+    from autograder.engine import grade
+    monkeypatch.setenv("AUTOGRADER_SANDBOX", "limits")
+    source = (TEMPLATE / HW / FILE).read_text() + (
+        "\nimport os, time\n\ndef grad_dot_squared(x, y):\n    for _ in range(100):\n"
+        "        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n"
+        "    time.sleep(30)\n")
+    (tmp_path / FILE).write_text(source)
+    report = grade(HW, tmp_path, only=["q3_grad_dot_squared"])
+    assert report.score == 0 and "process limit" in report.status, report.problems
