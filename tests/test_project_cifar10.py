@@ -111,6 +111,9 @@ CHECKPOINT_MUTANTS = {  # what model.pt holds -> the cases it must lose
     "the state_dict of a DataParallel wrapper": (
         lambda: {"module." + k: v for k, v in reference_state().items()},
         ["q5_checkpoint: checkpoint_fits_build_model", *ACCURACY]),
+    "over the size cap (an extra 28 MB tensor)": (
+        lambda: {**reference_state(), "extra": torch.zeros(7_000_000)},
+        ["q5_checkpoint: checkpoint_is_state_dict", "q5_checkpoint: checkpoint_finite"]),
     "NaN in a weight": (
         with_nan,
         ["q5_checkpoint: checkpoint_finite"]),

@@ -18,9 +18,11 @@ points = None
 @probe
 def checkpoint(submission):
     path = submission / "model.pt"
+    size = path.stat().st_size if path.is_file() else 0
+    if size > config("project_cifar10")["checkpoint_max_mb"] * 2**20:
+        return {"problem": "", "bytes": size, "state": None}   # too big to send back
     state, problem = read_state_dict(path)
-    return {"problem": problem, "bytes": path.stat().st_size if path.is_file() else 0,
-            "state": state}
+    return {"problem": problem, "bytes": size, "state": state}
 
 
 @probe
@@ -29,7 +31,15 @@ def checkpoint_fit(build_model, submission):
     return {"problem": problem or fit_problem(build_model(), state)}
 
 
+def expect_size(seen):
+    cap = config("project_cifar10")["checkpoint_max_mb"]
+    assert seen["bytes"] <= cap * 2**20, (
+        f"model.pt is {seen['bytes'] / 2**20:.1f} MB; at most {cap:g} MB is allowed (stay "
+        f"within the parameter budgets; save float32 weights, nothing else).")
+
+
 def expect_state_dict(seen):
+    expect_size(seen)
     assert not seen["problem"], seen["problem"]
     state = seen["state"]
     assert isinstance(state, dict) and state, "model.pt holds an empty state_dict."
@@ -41,11 +51,9 @@ def test_checkpoint_is_state_dict(env):
     """model.pt is a state_dict (names to tensors) that torch.load reads with weights_only=True."""
     seen = checkpoint(env)
     state = expect_state_dict(seen)
-    cap = config("project_cifar10")["checkpoint_max_mb"]
-    size = max(seen["bytes"], sum(t.numel() * t.element_size() for t in state.values()))
-    assert size <= cap * 2**20, (f"model.pt is {size / 2**20:.1f} MB; at most {cap:g} MB is "
-                                 f"allowed (stay within the parameter budgets; save in float32).")
-    return f"model.pt: {len(state)} tensors, {size / 2**20:.2f} MB."
+    size = sum(t.numel() * t.element_size() for t in state.values())
+    expect_size({"bytes": size})          # the tensors, whatever the file said
+    return f"model.pt: {len(state)} tensors, {seen['bytes'] / 2**20:.2f} MB."
 
 
 @test_case(points=1, hidden=False)
