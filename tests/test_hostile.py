@@ -23,7 +23,6 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 
 from autograder import sandbox
 from autograder.assignment import REPO_ROOT

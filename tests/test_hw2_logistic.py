@@ -2,7 +2,7 @@
 test aimed at them, alternative correct answers full."""
 import pytest
 
-from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_loses, assert_zero, grade, variant
+from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_zero, grade, grade_alternative, grade_mutant
 
 HW, FILE = "hw2_logistic", "logistic.py"
 
@@ -83,11 +83,9 @@ def test_stub_scores_zero():
 
 @pytest.mark.parametrize("name", MUTANTS)
 def test_mutant_loses_points(name, tmp_path):
-    replacements, loses = MUTANTS[name]
-    only = sorted({title.split(":")[0] for title in loses})
-    assert_loses(grade(HW, variant(HW, tmp_path / "mutant", FILE, replacements), only=only), loses)
+    grade_mutant(HW, FILE, *MUTANTS[name], tmp_path / "mutant")
 
 
 @pytest.mark.parametrize("name", ALTERNATIVES)
 def test_alternative_full_marks(name, tmp_path):
-    assert_full_marks(grade(HW, variant(HW, tmp_path / "alt", FILE, ALTERNATIVES[name])))
+    grade_alternative(HW, FILE, ALTERNATIVES[name], tmp_path / "alt")

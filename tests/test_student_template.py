@@ -4,7 +4,6 @@ import filecmp
 
 import pytest
 
-from autograder.assignment import REPO_ROOT
 from autograder.student import TEMPLATE_ROOT, all_assignments, build, strip_solutions
 
 

@@ -167,7 +167,7 @@ def run(verbose: bool = False) -> list[str]:
         more = []
         for n in MATRIX_FREE_ONLY:
             more.append(timed(lambda: matrix_free_solve(ref, load, n))[0])
-        say(f"  matrix-free solve, n = 2^14..2^17: "
+        say("  matrix-free solve, n = 2^14..2^17: "
             + ", ".join(f"{t:.3f} s" for t in more)
             + f"  (growth n^{growth(MATRIX_FREE_ONLY, more):.2f}; goal ~n^1)")
         for n in FACTOR_SIZES:

@@ -44,7 +44,7 @@ def test_random_vectors(env):
     """Random vectors: the result is 2 (x . y) y."""
     for seed, seen in enumerate(random_examples(env)):
         x, y = vectors(seed)
-        expect_close(seen, 2 * torch.dot(x, y) * y, f"grad_dot_squared(x, y) for random x, y")
+        expect_close(seen, 2 * torch.dot(x, y) * y, "grad_dot_squared(x, y) for random x, y")
 
 
 @test_case(points=1, hidden=True)

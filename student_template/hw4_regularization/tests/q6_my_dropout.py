@@ -9,7 +9,6 @@ p +- 0.0085; the mean of 20,000 independent draws of each of 50 elements
 must lie within x +- (x / (1 - p)) sqrt(ln(2 * 50 / 1e-6) / 40,000), at
 most 7% of x for p = 0.5.
 """
-import math
 import torch
 from autograder.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_shape

@@ -4,7 +4,6 @@ The file is read with torch.load(..., weights_only=True), which refuses
 pickled code (a whole model saved with torch.save(model, ...)). Its tensors
 come back to the grader, which checks their size and values itself.
 """
-import torch
 
 from autograder.checkpoints import fit_problem, read_state_dict
 from autograder.checks import expect_finite
