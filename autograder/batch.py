@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from urllib.parse import quote
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,7 +325,7 @@ def write_html(hw: str, outcomes: list[Outcome], summary: dict, path: Path) -> N
     e = html.escape
     questions = sorted({q for o in outcomes for q in o.questions})
     rows = "\n".join(
-        f"<tr><td><a href='{e(o.student)}/{RESULTS}'>{e(o.student)}</a></td>"
+        f"<tr><td><a href='{e(quote(o.student))}/{RESULTS}'>{e(o.student)}</a></td>"
         + "".join(f"<td>{o.questions.get(q, 0):g}</td>" for q in questions)
         + f"<td><b>{o.score:g}</b> / {o.max_score:g}</td><td>{e(o.status)}</td>"
           f"<td>{o.seconds:.1f}</td></tr>" for o in outcomes)

@@ -40,6 +40,44 @@ adds wall-clock limits and a watchdog on the proportional anonymous memory
 (Pss_Anon) of all the worker's processes together, and kills every process
 of the sandbox (by process tree and by uid) when it is done.
 
+Limits come from sandbox.Limits, overridden per assignment by a [limits] table
+in config.toml (memory_mb, processes, file_size_mb, disk_mb, open_files, restarts).
+Measured here (torch 2.14 CPU, Python 3.11): importing torch reserves 3.26 GB of
+address space (so RLIMIT_AS below ~4 GB breaks the import: it is not used), has
+787 MB of data mappings (RLIMIT_DATA 600 MB fails, 1 GB works) and 287 MB of
+anonymous resident memory; the default memory_mb = 2048 leaves ~1.2 GB to the
+student's data in one process.
+
+What is guaranteed (namespaces mode; `python -m autograder.sandbox --check` says
+which mode a machine gives, and every results.json lists the measures that
+applied, and those that did not, in extra_data.sandbox):
+  - the score comes from judges in the grading process, on plain data (torch.load
+    with weights_only): printing, exiting, patching torch/builtins/checks in the
+    worker, or returning Tensor subclasses changes nothing there;
+  - results files are written by the grader after the worker is gone, in folders
+    the worker cannot see or write; frames written into the grader's channel are
+    caught (every reply must carry the nonce of its request): status "tampering";
+  - the grader's repository (hidden tests, solutions), classmates' submissions and
+    the output folder are not visible; other processes are not visible, and
+    cannot be signalled (other uid); no network;
+  - time per test and per submission, memory per process and for all processes
+    together, processes, file size and disk are capped; every process of the
+    sandbox is killed when it is done (PID namespace + process tree + uid).
+What is not:
+  - probes run in the student's process, so deliberately adversarial code can
+    change what a probe observes of its own objects (e.g. rewrite the worker in
+    memory to report another grad_fn name): checks of values against the judge's
+    own expectations cannot be faked without computing those values, but checks
+    of properties can; such code is plain to see in the submission;
+  - the probes of hidden tests are in the worker (their inputs, not the judges);
+  - memory summed over processes is checked every 0.5 s while the grader waits
+    (RLIMIT_DATA per process always holds); there is no CPU-share cap (no
+    cgroups): threads are capped in number and time only;
+  - 'uid' mode hides only what permissions hide (see prepare_container) and has
+    no network isolation or disk quota; 'limits' mode has no user separation at
+    all: a submission could read or change whatever the grader's user can (a
+    batch warns if the grader's files change).
+
 This module imports nothing outside the standard library: the launcher runs
 before torch is loaded.
 """
