@@ -183,11 +183,13 @@ def test_weaker_sandbox_modes_still_grade_and_say_what_is_missing(mode, monkeypa
 def test_process_watchdog_where_rlimit_nproc_cannot_count(tmp_path, monkeypatch):
     """A root grader in 'limits' mode (no user to drop to) is exempt from RLIMIT_NPROC:
     the engine's watchdog counts the worker's processes instead. The bomb here is
-    bounded (100 sleeping children), so this test is safe even if the watchdog failed."""
+    bounded (100 sleeping children, in one probe: the notes' 2-element example), so
+    this test is safe even if the watchdog failed."""
     from autograder.engine import grade
     monkeypatch.setenv("AUTOGRADER_SANDBOX", "limits")
     source = (TEMPLATE / HW / FILE).read_text() + (
-        "\nimport os, time\n\ndef grad_dot_squared(x, y):\n    for _ in range(100):\n"
+        "\nimport os, time\n\ndef grad_dot_squared(x, y):\n"
+        "    if len(x) != 2:\n        raise NotImplementedError\n    for _ in range(100):\n"
         "        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n"
         "    time.sleep(30)\n")
     (tmp_path / FILE).write_text(source)

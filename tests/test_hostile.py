@@ -48,7 +48,7 @@ files = ["myrelu.py"]
 seed = 0
 threads = 1
 import_timeout = 15
-test_timeout = 8
+test_timeout = 6
 submission_timeout = 90
 
 [params]
