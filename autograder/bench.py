@@ -16,19 +16,14 @@ import sys
 from .assignment import REPO_ROOT
 from .student import all_assignments
 
-# Test bodies exclude the worker's start (process, torch import, student import), which
-# the engine does inside the first test body; it is measured on its own here.
+# Test bodies exclude the worker's start (process, sandbox, torch and student imports),
+# which the engine does inside the first test body and reports on its own.
 MEASURE = """
-import json, resource, sys, time
-from pathlib import Path
-from autograder.assignment import config, probe_source, test_files
-from autograder.engine import WorkerSession, grade
+import json, resource, sys
+from autograder.engine import grade
 report = grade(sys.argv[1], sys.argv[2])
-files = test_files(sys.argv[1])
-session = WorkerSession(config(sys.argv[1]), Path(sys.argv[2]), {p.stem: probe_source(p) for p in files})
-t0 = time.monotonic(); session.start(); start = time.monotonic() - t0; session.close()
-print(json.dumps({"total": report.seconds, "start": start,
-                  "bodies": sum(c.seconds for c in report.cases) - start,
+print(json.dumps({"total": report.seconds, "start": report.worker_start_seconds,
+                  "bodies": sum(c.seconds for c in report.cases) - report.worker_start_seconds,
                   "score": report.score, "max": report.max_score,
                   "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "rss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))

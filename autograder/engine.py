@@ -62,6 +62,7 @@ class Report:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # submission-wide, in plain words
     student_output: str = ""
+    worker_start_seconds: float = 0.0  # inside the test bodies that started a worker
     limits: dict[str, list[str]] = field(default_factory=dict)  # limit -> tests it cost
     sandbox: list[str] = field(default_factory=list)  # isolation measures, for instructors
     sandbox_uids: list[int] = field(default_factory=list)  # users its code ran as
@@ -190,9 +191,17 @@ class WorkerSession:
         self.import_errors: dict[str, str] = {}
         self.import_limit = ""            # the limit that stopped the import, if one did
         self.starts = 0
+        self.start_seconds = 0.0   # spent starting workers (process, imports): not test time
 
     # -- process control -------------------------------------------------
     def start(self) -> None:
+        t0 = time.monotonic()
+        try:
+            self._start()
+        finally:
+            self.start_seconds += time.monotonic() - t0
+
+    def _start(self) -> None:
         self.starts += 1
         log = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
@@ -463,6 +472,7 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
                         report.limits.setdefault(limit, []).append(result.title)
     finally:
         report.student_output = session.close()[-LOG_TAIL:]
+        report.worker_start_seconds = session.start_seconds
         report.sandbox = session.sandbox.describe()
         report.sandbox_uids = list(session.sandbox.uids)
     if session.import_errors:
