@@ -1,12 +1,18 @@
 """`python -m autograder zip <hw>`: the Gradescope autograder zip, built by `otter generate`.
 
 The zip holds the assignment's test files (public and hidden), the
-`autograder` package and the assignment config as support files, and a
-requirements file that installs CPU-only torch on Gradescope (no CUDA
-download; Gradescope's default machines have no GPU).
+`autograder` package and the assignment folder (config and tests) as support
+files, and a requirements file that installs CPU-only torch on Gradescope (no
+CUDA download; Gradescope's default machines have no GPU).
+
+Two ways to run it, same test files, same scores:
+  - on Gradescope, `run_autograder` grades with our engine, student code in the
+    sandbox (autograder/sandbox.py `gradescope_main`), judges outside it;
+  - `otter run -a <zip> <submission.py>` uses otter's in-process runner.
 """
 import json
 import shutil
+import zipfile
 import subprocess
 import sys
 import tempfile
@@ -40,6 +46,7 @@ def build(hw: str, out_dir: Path) -> Path:
                         ignore=shutil.ignore_patterns("__pycache__", "benchmarks"))
         (stage / "assignments" / hw).mkdir(parents=True)
         shutil.copy(find_assignment_dir(hw) / "config.toml", stage / "assignments" / hw)
+        shutil.copytree(stage / "tests", stage / "assignments" / hw / "tests")
         (stage / "requirements.txt").write_text(GRADESCOPE_REQUIREMENTS)
         (stage / "otter_config.json").write_text(json.dumps({
             "lang": "python", "seed": cfg.seed, "show_stdout": False, "show_hidden": False,
@@ -49,7 +56,28 @@ def build(hw: str, out_dir: Path) -> Path:
                    "--requirements", "requirements.txt", "--config", "otter_config.json",
                    "--output-path", str(output), "autograder", "assignments"]
         subprocess.run(command, cwd=stage, check=True, stdout=subprocess.DEVNULL)
+    replace_member(output, "run_autograder", RUN_AUTOGRADER.format(hw=hw))
     return output
+
+
+# Gradescope runs this as root in a throwaway container (otter's setup.sh made otter-env).
+RUN_AUTOGRADER = """\
+#!/bin/bash
+# Grade with the course engine: student code in a sandboxed worker, judges outside it.
+export PATH=/root/miniforge3/bin:$PATH
+eval "$(mamba shell hook --shell bash)"
+mamba activate otter-env
+cd /autograder/source/files && python -m autograder.sandbox --gradescope {hw}
+"""
+
+
+def replace_member(archive: Path, name: str, text: str) -> None:
+    """Rewrite one file of a zip (zipfile cannot replace in place)."""
+    with zipfile.ZipFile(archive) as old:
+        members = [(info, old.read(info)) for info in old.infolist()]
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in members:
+            new.writestr(info, text.encode() if info.filename == name else data)
 
 
 def main(hw: str, out_dir: str) -> int:

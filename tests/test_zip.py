@@ -1,8 +1,10 @@
 """The Gradescope zip works: the real `otter run` on it gives the solution full
 marks and the stub zero, question by question equal to our engine's scores."""
 import json
+import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -31,13 +33,29 @@ def otter_scores(zip_path: Path, submission: Path, out: Path) -> dict[str, float
 
 
 def test_zip_contents(zips):
-    import zipfile
     names = zipfile.ZipFile(zips["hw1_autograd"]).namelist()
     assert "files/autograder/engine.py" in names and "files/assignments/hw1_autograd/config.toml" in names
     assert any(n.startswith("tests/q") for n in names)
     assert not any("solutions" in n for n in names), "a solution leaked into the zip"
     requirements = zipfile.ZipFile(zips["hw1_autograd"]).read("environment.yml").decode()
     assert "download.pytorch.org/whl/cpu" in requirements
+
+
+def test_gradescope_run_autograder_grades_with_the_engine(zips, tmp_path):
+    """run_autograder calls the sandboxed engine from the unpacked files/ folder,
+    which holds everything the engine needs (package, config, all tests)."""
+    archive = zipfile.ZipFile(zips["hw1_autograd"])
+    script = archive.read("run_autograder").decode()
+    assert "cd /autograder/source/files && python -m autograder.sandbox --gradescope hw1_autograd" in script
+    archive.extractall(tmp_path / "source")
+    out = tmp_path / "results.json"
+    # The same engine command, without gradescope_main's container set-up (never run here).
+    subprocess.run([sys.executable, "-m", "autograder", "grade", "hw1_autograd",
+                    str(SOLUTIONS / "hw1_autograd"), "--out", str(out)],
+                   cwd=tmp_path / "source" / "files", check=True, capture_output=True,
+                   env={**os.environ, "PYTHONPATH": str(tmp_path / "source" / "files")})
+    results = json.loads(out.read_text())
+    assert results["score"] == 24 and any(t["visibility"] == "after_published" for t in results["tests"])
 
 
 @pytest.mark.parametrize("hw", SINGLE_FILE)
