@@ -24,7 +24,7 @@ from pathlib import Path
 from . import datasets, plain
 from .assignment import (PACKAGE_ROOT, REPO_ROOT, Config, config, find_assignment_dir,
                          probe_source, test_files)
-from .sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError
+from .sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError, outside_system_dirs
 from .testing import ProbeFailed, seed_everything, test_case
 
 LOG_TAIL = 2000    # characters of the student's own printing kept in results
@@ -139,8 +139,9 @@ def copy_submission(source: Path, dest: Path, max_bytes: int) -> list[str]:
 
 def hidden_paths(submission: Path) -> list[str]:
     """What the worker must not see: the grader's repository, the folder holding the
-    submissions (classmates' work) and whatever $AUTOGRADER_HIDE names."""
-    paths = [str(REPO_ROOT), str(submission.parent)]
+    submissions (classmates' work), every non-system top-level folder (other
+    checkouts on the machine) and whatever $AUTOGRADER_HIDE names."""
+    paths = [str(REPO_ROOT), str(submission.parent), *outside_system_dirs()]
     paths += [p for p in os.environ.get("AUTOGRADER_HIDE", "").split(os.pathsep) if p]
     return paths
 

@@ -102,6 +102,18 @@ SYSTEM_DIRS = {"/", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc",
                "/sys", "/dev", "/run", "/var", "/opt", "/home", "/tmp", "/boot", "/srv",
                "/mnt", "/media"}
 
+
+
+def outside_system_dirs() -> list[str]:
+    """Top-level folders that are not the operating system's (e.g. /work, /root,
+    /autograder). Hidden by default: another checkout of the course repo, an
+    instructor's files or other graders' work elsewhere on the machine stays out of
+    reach; what the worker needs (runtime, venv, data) is bound back read-only."""
+    return sorted(f"/{name}" for name in os.listdir("/")
+                  if f"/{name}" not in SYSTEM_DIRS and os.path.isdir(f"/{name}")
+                  and not os.path.islink(f"/{name}"))
+
+
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
