@@ -784,7 +784,8 @@ def check() -> dict:
                         ignore=shutil.ignore_patterns("__pycache__"))
         for name in ("probes", "submission", "home"):
             (root / name).mkdir()
-        box = Sandbox(root, Limits(), hide=[str(Path(__file__).resolve().parent.parent)])
+        box = Sandbox(root, Limits(), hide=[str(Path(__file__).resolve().parent.parent),
+                                            *outside_system_dirs()])
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(root / "lib")}
         process = box.start([sys.executable, "-c", "import os; print(os.getuid())"], env,
                             "submission", stdout=subprocess.PIPE)
