@@ -139,7 +139,10 @@ def test_sandbox_reports_what_it_gives_here():
         assert int(report["uid_seen_by_worker"]) >= sandbox.UID_BASE
     if report["mode"] == "namespaces":
         assert any("no network" in m for m in report["measures"])
-        assert any(str(REPO_ROOT) in m for m in report["measures"] if m.startswith("hidden"))
+        hidden = [m.split(": ", 1)[1].split(", ") for m in report["measures"]
+                  if m.startswith("hidden")]
+        assert any(sandbox.is_under(str(REPO_ROOT), folder) for folder in sum(hidden, [])), \
+            "the repository must lie under a folder the worker cannot see"
     else:
         assert report["missing"], "a weaker mode must say what it does not give"
 
