@@ -9,7 +9,9 @@ MNIST comes from, in order:
   4. an embedded default that needs no network: scikit-learn's bundled 8x8
      digits, upscaled to 28x28 and written in MNIST's idx format.
 Every loader returns the data set and a `source` string, which graders print,
-so no one mistakes the small digits set for MNIST.
+so no one mistakes the small digits set for MNIST. `mnist()` is torchvision's
+MNIST (for students); `mnist_tensors()` (graders and their workers) reads the
+same idx files itself, with checks, and never imports torchvision.
 
 CIFAR10 follows the same order (see the CIFAR10 section below); its offline
 default is a generated stand-in of coloured shapes in the real
@@ -26,16 +28,20 @@ from pathlib import Path
 import numpy as np
 import torch
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("AUTOGRADER_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+from .paths import default_cache, shared_data
+
+SHARED_DATA = shared_data()
 MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 MNIST_REAL = "MNIST"                         # source names the graders compare against
 MNIST_DIGITS = "embedded digits (scikit-learn 8x8 digits upscaled to 28x28, not MNIST)"
+# scikit-learn's load_digits() (UCI optical digits, CC BY 4.0) as uint8, shipped with the
+# package so a student's check needs no scikit-learn (tests/test_datasets.py compares them).
+DIGITS_FILE = Path(__file__).resolve().parent / "data" / "digits.npz"
 
 
 def cache_dir() -> Path:
-    path = Path(os.environ.get("AUTOGRADER_CACHE", REPO_ROOT / ".cache"))
+    path = Path(os.environ.get("AUTOGRADER_CACHE") or default_cache())
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -99,15 +105,14 @@ def _decompress_into(raw_src: Path, root: Path) -> Path | None:
 def _embedded_digits(root: Path) -> Path:
     if _has_mnist(root):
         return root
-    from sklearn.datasets import load_digits
-    digits = load_digits()
-    images = torch.tensor(digits.images, dtype=torch.float32).unsqueeze(1) / 16.0
+    digits = np.load(DIGITS_FILE)
+    images = torch.tensor(digits["images"], dtype=torch.float32).unsqueeze(1) / 16.0
     # 8x8 -> 20x20 centred in 28x28, like MNIST's digit box.
     images = torch.nn.functional.interpolate(images, size=(20, 20), mode="bilinear",
                                              align_corners=False)
     images = torch.nn.functional.pad(images, (4, 4, 4, 4)).squeeze(1)
     images = (images.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
-    labels = digits.target.astype(np.uint8)
+    labels = digits["labels"]
     order = np.random.default_rng(0).permutation(len(labels))  # fixed split, 80/20
     cut = int(0.8 * len(labels))
     train, test = order[:cut], order[cut:]
@@ -148,13 +153,54 @@ def mnist(train: bool, root=None, download=None, transform=None):
                                       transform=transform), source
 
 
+MNIST_MAGIC = {"images": 2051, "labels": 2049}   # idx: 0x08 (uint8) then the number of dims
+MNIST_SIZES = {"train": 60000, "t10k": 10000}
+MNIST_MD5 = {  # of the published files, decompressed (torchvision lists those of the .gz)
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+
+
+def read_idx(path: Path, kind: str) -> torch.Tensor:
+    """A uint8 MNIST idx file ('images' N x 28 x 28 or 'labels' N) as a tensor, checked:
+    magic number, dims, file size, and the md5 when it has the real MNIST's count."""
+    path = Path(path)
+    raw = bytearray(path.stat().st_size)       # writable and read once: no copy for torch
+    with open(path, "rb") as f:
+        f.readinto(raw)
+    ndim = 3 if kind == "images" else 1
+    magic = struct.unpack(">I", raw[:4])[0] if len(raw) >= 4 else None
+    if magic != MNIST_MAGIC[kind]:
+        raise RuntimeError(f"{path} is not an MNIST {kind} file: magic number {magic}, "
+                           f"expected {MNIST_MAGIC[kind]}")
+    header = 4 + 4 * ndim
+    dims = struct.unpack(f">{ndim}I", raw[4:header]) if len(raw) >= header else ()
+    if len(dims) != ndim or len(raw) != header + int(np.prod(dims)) or dims[1:] not in ((), (28, 28)):
+        raise RuntimeError(f"{path} is corrupted or truncated: {len(raw)} bytes for a header "
+                           f"saying {kind} of shape {dims}")
+    real = MNIST_SIZES.get(path.name.split("-")[0])
+    if dims[0] == real and hashlib.md5(raw).hexdigest() != MNIST_MD5.get(path.name):
+        raise RuntimeError(f"{path} is corrupted: it has MNIST's size but its md5 differs "
+                           f"from the published file's")
+    return torch.frombuffer(raw, dtype=torch.uint8, offset=header).view(dims)
+
+
 def mnist_tensors(train: bool, root=None, download=None, limit: int | None = None):
-    """(images N x 1 x 28 x 28 float in [0, 1], labels N, source): fast for graders."""
-    dataset, source = mnist(train, root, download)
-    images, labels = dataset.data, dataset.targets
+    """(images N x 1 x 28 x 28 float in [0, 1], labels N, source): the same values as
+    mnist(), read with read_idx (no torchvision import: graders and workers stay small)."""
+    folder, source = mnist_root(root, download)
+    prefix = "train" if train else "t10k"
+    raw = folder / "MNIST" / "raw"
+    images = read_idx(raw / f"{prefix}-images-idx3-ubyte", "images")
+    labels = read_idx(raw / f"{prefix}-labels-idx1-ubyte", "labels")
+    if len(images) != len(labels):
+        raise RuntimeError(f"{raw}: {len(images)} {prefix} images but {len(labels)} labels")
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
-    return images.unsqueeze(1).float() / 255.0, labels.long(), source
+    # in place: one float copy (188 MB for MNIST's training set), not two
+    return images.unsqueeze(1).float().div_(255.0), labels.long(), source
 
 
 def is_real(source: str) -> bool:
@@ -452,4 +498,4 @@ def cifar10_tensors(train: bool, root=None, download=None, limit: int | None = N
         data, labels = data[:limit], labels[:limit]
     images = torch.from_numpy(data).reshape(-1, 3, 32, 32)
     labels = torch.tensor(labels, dtype=torch.long)
-    return (images if uint8 else images.float() / 255.0), labels, source
+    return (images if uint8 else images.float().div_(255.0)), labels, source
