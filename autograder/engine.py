@@ -191,6 +191,7 @@ class WorkerSession:
         self.process = None
         self.import_errors: dict[str, str] = {}
         self.import_limit = ""            # the limit that stopped the import, if one did
+        self.start_failed = False  # no worker at all (not one file's error: those cost per probe)
         self.starts = 0
         self.start_seconds = 0.0   # spent starting workers (process, imports): not test time
 
@@ -225,9 +226,11 @@ class WorkerSession:
         except LimitReached as exc:  # never retried: it would fail the same way each test
             self.import_limit = exc.limit
             self.import_errors = {"import": str(exc)}
+            self.start_failed = True
             return
         except ProbeFailed as exc:
             self.import_errors = {"import": str(exc)}
+            self.start_failed = True
             return
         if hello.get("grader_error"):
             self.stop()
@@ -329,13 +332,13 @@ class WorkerSession:
         return bool(ready)
 
     def request(self, module: str, probe: str, seconds: float) -> dict:
-        if self.process is None and not self.import_errors:
+        if self.process is None and not self.start_failed:
             if self.starts > self.limits.restarts:
                 raise LimitReached(f"Not run: the process running your code stopped "
                                    f"{self.starts} times, so the remaining tests were not run.",
                                    "crash")
             self.start()
-        if self.import_errors:
+        if self.start_failed:
             message = "\n".join(self.import_errors.values())
             raise LimitReached(message, self.import_limit) if self.import_limit else \
                 ProbeFailed(message)

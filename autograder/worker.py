@@ -11,8 +11,10 @@ Student prints go to the log file the grader passed as stderr, never into the
 response channel. The worker runs inside the sandbox (sandbox.py); failures
 that show a limit (MemoryError, EFBIG, EAGAIN from fork) say so in the reply.
 """
+import ast
 import errno
 import importlib
+import inspect
 import json
 import os
 import struct
@@ -65,7 +67,43 @@ def failure(exc: BaseException, student_dir: Path, limits: dict) -> dict:
     return {"ok": False, "message": message}
 
 
+def defined_names(path: Path) -> set[str]:
+    """Top-level names a file defines itself (not imports: train.py importing
+    build_model from models.py does not make build_model depend on train.py)."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def needs_failed_module(function, env: dict, errors: dict, failed_names: dict):
+    """Why a probe cannot run because a student file failed to import, or None.
+    A probe fails only for the names it takes that a failed file would define, or
+    that no file defines while some file failed (a missing file's names are unknown)."""
+    if not errors:
+        return None
+    for name in inspect.signature(function).parameters:
+        if name in ("env", "submission"):
+            continue
+        for module, error in errors.items():
+            if name in failed_names[module]:
+                return f"This test needs `{name}` from {module}.py, which could not be used. {error}"
+        if name not in env:
+            return (f"This test needs `{name}`, which none of your files that could be "
+                    f"imported define. " + " ".join(errors.values()))
+    return None
+
+
 def import_student_modules(modules: list[str], student_dir: Path, limits: dict):
+    """Each file on its own: a missing or broken one is an error for its name only."""
     env, errors, limit = {}, {}, ""
     for name in modules:
         if not (student_dir / f"{name}.py").is_file():
@@ -108,6 +146,7 @@ def main() -> None:
         return
     sys.path.insert(0, str(student_dir))
     env, errors, limit = import_student_modules(settings["modules"], student_dir, limits)
+    failed_names = {name: defined_names(student_dir / f"{name}.py") for name in errors}
     send(channel, {"hello": True, "import_errors": errors, "limit": limit, "nonce": hello_nonce},
          dumps)
 
@@ -116,8 +155,11 @@ def main() -> None:
         started = time.perf_counter()
         try:
             function = getattr(probes[request["module"]], request["probe"]).probe_function
-            value = to_plain(run_probe(function, env, student_dir))
-            reply = {"ok": True, "value": value}
+            blocked = needs_failed_module(function, env, errors, failed_names)
+            if blocked:
+                reply = {"ok": False, "message": blocked, **({"limit": limit} if limit else {})}
+            else:
+                reply = {"ok": True, "value": to_plain(run_probe(function, env, student_dir))}
         except NotPlainData as exc:
             reply = {"ok": False, "message": f"Your code returned something that is not "
                                              f"plain data ({exc})."}

@@ -245,3 +245,43 @@ def test_train_py_end_to_end(tmp_path):
     assert_full_marks(report)
     note = next(c.note for c in report.cases if c.name == "accuracy_full")
     assert f"{metrics['best_test_accuracy']:.2%}" in note, (note, metrics["best_test_accuracy"])
+
+
+BROKEN_TRAIN = {  # what is wrong with train.py -> words every failure must say
+    "missing": (None, "train.py was not found"),
+    "syntax error": ("def main(:\n    pass\n", "train.py has a syntax error on line 1"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN_TRAIN)
+def test_broken_train_py_costs_only_what_needs_it(case, tmp_path):
+    """No test needs a name from train.py, so a missing or broken train.py costs nothing
+    but is reported; a probe needing a name no file defines says train.py failed."""
+    source, words = BROKEN_TRAIN[case]
+    folder = variant(HW, tmp_path / "sub", FILE, [])
+    if source is None:
+        (folder / "train.py").unlink()
+    else:
+        (folder / "train.py").write_text(source)
+    report = grade(HW, folder, only=["q1_shapes", "q5_checkpoint"])
+    assert_full_marks(report)
+    assert any(words in p for p in report.problems), report.problems
+    renamed = variant(HW, tmp_path / "renamed", FILE, [("def build_model(", "def make_model(")])
+    (renamed / "train.py").unlink()
+    if source is not None:
+        shutil.copy(folder / "train.py", renamed / "train.py")
+    report = grade(HW, renamed, only=["q1_shapes"])
+    lost = [c for c in report.cases if not c.passed]
+    assert [c.name for c in lost] == ["build_model_output"], [c.title for c in lost]
+    assert "`build_model`" in lost[0].message and words in lost[0].message, lost[0].message
+
+
+def test_broken_models_py_keeps_the_checkpoint_file_test(tmp_path):
+    """A syntax error in models.py costs every test that builds a model, each saying so;
+    the tests that only read model.pt keep their points."""
+    folder = variant(HW, tmp_path / "sub", FILE, [("def build_model():", "def build_model(:")])
+    report = grade(HW, folder, only=["q1_shapes", "q5_checkpoint"])
+    kept = {c.title for c in report.cases if c.passed}
+    assert kept == {"q5_checkpoint: checkpoint_is_state_dict", "q5_checkpoint: checkpoint_finite"}, kept
+    for case in report.cases:
+        assert case.passed or "models.py has a syntax error" in case.message, case.message
