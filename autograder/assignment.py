@@ -6,34 +6,60 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PACKAGE_ROOT = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_ROOT.parent
+from .paths import IN_REPO, PACKAGE_ROOT, REPO_ROOT  # noqa: F401  (re-exported)
+
 ENV_ASSIGNMENTS = "AUTOGRADER_ASSIGNMENTS"
+_chosen: dict[str, Path] = {}   # hw -> folder named on the command line (see use_folder)
 
 
 class UnknownAssignment(LookupError):
     pass
 
 
+def read_name(folder: Path) -> str | None:
+    """The assignment a folder holds, from its config.toml (None if it holds none)."""
+    config_file = Path(folder) / "config.toml"
+    if not config_file.is_file():
+        return None
+    try:
+        return tomllib.loads(config_file.read_text()).get("name")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+
+
+def use_folder(folder: Path) -> str:
+    """Grade against this assignment folder (a student's: its config and public
+    tests), whatever else lies around. Returns the assignment's name."""
+    hw = read_name(folder)
+    if hw is None:
+        raise UnknownAssignment(f"{folder} holds no config.toml naming an assignment.")
+    _chosen[hw] = Path(folder).resolve()
+    return hw
+
+
 def candidate_dirs(hw: str) -> list[Path]:
-    """Places an assignment folder may be: the instructor's repo, a student
-    template folder, or the directory otter copies support files into."""
-    places = []
+    """Places an assignment folder may be: one chosen with use_folder, the
+    instructor's repo, a student's assignment folder, or the directory otter
+    copies support files into."""
+    places = [_chosen[hw]] if hw in _chosen else []
     if os.environ.get(ENV_ASSIGNMENTS):
         places.append(Path(os.environ[ENV_ASSIGNMENTS]) / hw)
-    for base in (Path.cwd(), REPO_ROOT):
+    for base in (Path.cwd(), *([REPO_ROOT] if IN_REPO else [])):
         places += [base / "assignments" / hw, base / hw, base]
     return places
 
 
 def find_assignment_dir(hw: str) -> Path:
     for place in candidate_dirs(hw):
-        config_file = place / "config.toml"
-        if config_file.is_file() and tomllib.loads(config_file.read_text()).get("name") == hw:
+        if read_name(place) == hw:
             return place
-    known = ", ".join(sorted(p.name for p in (REPO_ROOT / "assignments").glob("*/config.toml")
-                             for p in [p.parent])) or "none found"
-    raise UnknownAssignment(f"Unknown assignment '{hw}'. Known assignments: {known}.")
+    if IN_REPO:
+        known = ", ".join(sorted(p.parent.name for p in
+                                 (REPO_ROOT / "assignments").glob("*/config.toml")))
+        raise UnknownAssignment(f"Unknown assignment '{hw}'. Known assignments: {known}.")
+    raise UnknownAssignment(f"No folder for assignment '{hw}' here: run the command inside "
+                            f"the assignment folder you were given (the one with "
+                            f"config.toml), or name that folder.")
 
 
 @dataclass
