@@ -5,3 +5,5 @@ core: `testing` (what test files import), `worker` (runs beside student code),
 `engine` (runs tests, judges in the grading process), `results` (the one
 writer of Gradescope results).
 """
+
+__version__ = "0.3.0"
