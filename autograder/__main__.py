@@ -1,15 +1,20 @@
-"""Command line: python -m autograder <verb> ..."""
+"""Command line: `autograder <verb> ...` (or `python -m autograder <verb> ...`)."""
 import argparse
 import sys
 
+from . import __version__
+
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"autograder {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True)
 
     p = verbs.add_parser("check", help="run the public tests on your work (students)")
-    p.add_argument("hw")
-    p.add_argument("dir", nargs="?", help="folder with your files (default: ./<hw> or .)")
+    p.add_argument("hw", nargs="?", help="assignment (default: the one in this folder)")
+    p.add_argument("dir", nargs="?", help="folder with your files (default: ./<hw> or here)")
+    p.add_argument("-q", "--question", action="append", dest="questions", metavar="QUESTION",
+                   help="check only this question, e.g. -q q2_backward (or -q q2); repeatable")
 
     p = verbs.add_parser("grade", help="grade one submission with all tests")
     p.add_argument("hw")
@@ -18,6 +23,10 @@ def main(argv=None) -> int:
 
     p = verbs.add_parser("student", help="regenerate student_template/ from solutions/")
     p.add_argument("hw", nargs="*", help="assignments (default: all)")
+
+    p = verbs.add_parser("handouts", help="dist/<hw>-student.zip: the student folder and the wheel")
+    p.add_argument("hw", nargs="*", help="assignments (default: all)")
+    p.add_argument("--out-dir", default="dist")
 
     p = verbs.add_parser("zip", help="build the Gradescope autograder zip with otter generate")
     p.add_argument("hw")
@@ -38,13 +47,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.verb == "check":
         from .check import main as run
-        return run(args.hw, args.dir)
+        return run(args.hw, args.dir, args.questions)
     if args.verb == "grade":
         from .grade import main as run
         return run(args.hw, args.submission, args.out)
     if args.verb == "student":
         from .student import main as run
         return run(args.hw)
+    if args.verb == "handouts":
+        from .handouts import main as run
+        return run(args.hw, args.out_dir)
     if args.verb == "zip":
         from .zip import main as run
         return run(args.hw, args.out_dir)
@@ -57,9 +69,15 @@ def main(argv=None) -> int:
     return 2
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The console script: a user's mistake gets one plain line, not a traceback."""
     from .assignment import UnknownAssignment
+    from .paths import NotInRepository
     try:
         sys.exit(main())
-    except UnknownAssignment as exc:
+    except (UnknownAssignment, NotInRepository) as exc:
         sys.exit(str(exc))
+
+
+if __name__ == "__main__":
+    run()

@@ -6,15 +6,44 @@ is wrong, in plain words.
 import textwrap
 from pathlib import Path
 
+from .assignment import IN_REPO, REPO_ROOT, UnknownAssignment, read_name, test_files, use_folder
 from .engine import grade
 
 
-def default_dir(hw: str) -> Path:
-    """Where the student's files are: the given folder, ./<hw>, or here."""
-    for place in (Path(hw), Path("student_template") / hw, Path.cwd()):
-        if place.is_dir() and any(place.glob("*.py")):
+def find_folder(hw: str | None, directory: str | None) -> Path:
+    """The student's assignment folder: the one named, ./<hw>, or the folder we are in
+    (or above) whose config.toml names the assignment."""
+    if directory:
+        return Path(directory)
+    if hw and read_name(Path(hw)) == hw:
+        return Path(hw)
+    here = Path.cwd()
+    for place in (here, *here.parents):
+        name = read_name(place)
+        if name and (hw is None or name == hw):
             return place
-    return Path.cwd()
+    if hw and IN_REPO and (REPO_ROOT / "student_template" / hw).is_dir():
+        return REPO_ROOT / "student_template" / hw
+    if hw:
+        raise UnknownAssignment(f"No folder for assignment '{hw}' here. Run `autograder check` "
+                                f"inside your assignment folder (the one with config.toml), "
+                                f"or `autograder check {hw}` from the folder that holds it.")
+    raise UnknownAssignment("This folder is not an assignment folder (no config.toml here or "
+                            "above). Run `autograder check` inside the folder you were given.")
+
+
+def pick_questions(asked: list[str], tests: list[Path]) -> list[str]:
+    """Test files for -q: an exact stem or a unique prefix (`q2` for q2_backward)."""
+    stems = [p.stem for p in tests]
+    chosen = []
+    for question in asked:
+        found = [s for s in stems if s == question] or \
+            [s for s in stems if s.startswith(question)]
+        if len(found) != 1:
+            how = "matches several questions" if found else "is not a question of this assignment"
+            raise UnknownAssignment(f"'{question}' {how}. Questions: {', '.join(stems)}.")
+        chosen += found
+    return chosen
 
 
 def format_report(report, *, public_only: bool) -> str:
@@ -38,7 +67,17 @@ def format_report(report, *, public_only: bool) -> str:
     return "\n".join(lines)
 
 
-def main(hw: str, directory: str | None) -> int:
-    report = grade(hw, Path(directory) if directory else default_dir(hw), include_hidden=False)
+def main(hw: str | None, directory: str | None, questions: list[str] | None = None) -> int:
+    """Exit code 0 when every public test run passed, 1 otherwise."""
+    folder = find_folder(hw, directory)
+    assignment = folder if read_name(folder) else None
+    if assignment is not None:    # a student's folder: its own config and public tests
+        hw = use_folder(assignment)
+    elif hw is None:
+        raise UnknownAssignment(f"{folder} has no config.toml: name the assignment, e.g. "
+                                f"`autograder check hw1_autograd {folder}`.")
+    tests = test_files(hw)
+    only = pick_questions(questions, tests) if questions else None
+    report = grade(hw, folder, include_hidden=False, only=only)
     print(format_report(report, public_only=True))
-    return 0 if report.score == report.max_score else 1
+    return 0 if report.cases and report.score == report.max_score else 1
