@@ -69,6 +69,17 @@ def expect_equal(seen, expected, what: str) -> None:
     assert seen == expected, f"{what} should be {expected!r}, but it is {describe(seen)}."
 
 
+def only_when_right(check, what: str) -> None:
+    """Gate a property test (input unchanged, no gradient left behind, the right call
+    used, eval mode restored): it is worth its points only when the values it is about
+    are right, so code that computes nothing earns nothing. `check()` asserts them."""
+    try:
+        check()
+    except AssertionError as exc:
+        raise AssertionError(f"Not awarded: this check counts only when {what} is right, "
+                             f"and it is not. {exc}") from None
+
+
 # -- probe side ---------------------------------------------------------------
 def count_parameters(model: torch.nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())

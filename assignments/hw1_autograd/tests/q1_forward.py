@@ -1,7 +1,7 @@
 """Q1: MyReLU.forward computes max(x, 0) for tensors of any shape and float dtype."""
 import torch
 
-from autograder.checks import expect_close, expect_equal
+from autograder.checks import expect_close, expect_equal, only_when_right
 from autograder.testing import probe, test_case
 
 OK_FORMAT = False
@@ -33,14 +33,16 @@ def outputs(my_relu):
 @probe
 def input_after_call(my_relu):
     x = sample((4, 5), torch.float32, 99)
-    my_relu(x)
-    return x
+    y = my_relu(x)
+    return {"input": x, "output": y}
 
 
 @probe
 def backward_node(my_relu):
-    y = my_relu(torch.randn(3, requires_grad=True))
-    return type(y.grad_fn).__name__ if y.grad_fn is not None else None
+    x = torch.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+    y = my_relu(x)
+    return {"node": type(y.grad_fn).__name__ if y.grad_fn is not None else None,
+            "output": y.detach()}
 
 
 @test_case(points=2, hidden=False)
@@ -63,12 +65,18 @@ def test_shapes_and_dtypes(env):
 @test_case(points=1, hidden=False)
 def test_uses_my_relu(env):
     """my_relu applies MyReLU (its result's grad_fn is MyReLU's backward)."""
-    expect_equal(backward_node(env), "MyReLUBackward", "The grad_fn of my_relu(x)")
+    seen = backward_node(env)
+    only_when_right(lambda: expect_close(seen["output"], torch.tensor([0.0, 0.5, 2.0]),
+                                         "my_relu(x) for x = (-1, 0.5, 2)"), "my_relu(x)")
+    expect_equal(seen["node"], "MyReLUBackward", "The grad_fn of my_relu(x)")
 
 
 @test_case(points=1, hidden=True)
 def test_input_unchanged(env):
     """forward does not change its input in place."""
     x = sample((4, 5), torch.float32, 99)
-    expect_close(input_after_call(env), x, "The input after calling my_relu(x) "
+    seen = input_after_call(env)
+    only_when_right(lambda: expect_close(seen["output"], x.clamp(min=0), "my_relu(x)",
+                                         atol=0, rtol=0), "my_relu(x)")
+    expect_close(seen["input"], x, "The input after calling my_relu(x) "
                  "(forward must not modify it)", atol=0, rtol=0)

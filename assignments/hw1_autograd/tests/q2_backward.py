@@ -1,7 +1,7 @@
 """Q2: MyReLU.backward returns the right gradient and uses ctx.save_for_backward."""
 import torch
 
-from autograder.checks import expect_close, expect_tensor
+from autograder.checks import expect_close, expect_tensor, only_when_right
 from autograder.testing import probe, test_case
 
 OK_FORMAT = False
@@ -48,8 +48,10 @@ def gradcheck_result(my_relu):
 def saved_state(MyReLU):
     x = sample((5,), 4).requires_grad_(True)
     node = MyReLU.apply(x).grad_fn
-    return {"saved": len(node.saved_tensors),
+    seen = {"saved": len(node.saved_tensors),
             "attributes": sorted(k for k, v in vars(node).items() if torch.is_tensor(v))}
+    (grad,) = torch.autograd.grad(MyReLU.apply(x), x, upstream((5,), 4))
+    return {**seen, "grad": grad}
 
 
 @probe
@@ -57,7 +59,7 @@ def grad_output_after_backward(my_relu):
     x = sample((8,), 5).requires_grad_(True)
     g = upstream((8,), 5)
     my_relu(x).backward(g)
-    return g
+    return {"grad_output": g, "grad": x.grad}
 
 
 def expect_relu_gradient(seen, shape, seed, dtype, what):
@@ -98,6 +100,8 @@ def test_gradient_4d_float64(env):
 def test_save_for_backward(env):
     """forward saves the tensors backward needs with ctx.save_for_backward, not as attributes."""
     seen = saved_state(env)
+    only_when_right(lambda: expect_relu_gradient(seen["grad"], (5,), 4, torch.float32,
+                                                 "x.grad"), "the gradient of MyReLU")
     assert seen["saved"] >= 1, ("forward saved no tensors with ctx.save_for_backward; "
                                 "backward needs the input (or the output) to build the mask.")
     assert not seen["attributes"], (f"forward stored tensors as attributes of ctx "
@@ -108,5 +112,8 @@ def test_save_for_backward(env):
 @test_case(points=1, hidden=True)
 def test_grad_output_unchanged(env):
     """backward does not modify grad_output in place (clone it first)."""
-    expect_close(grad_output_after_backward(env), upstream((8,), 5),
+    seen = grad_output_after_backward(env)
+    only_when_right(lambda: expect_relu_gradient(seen["grad"], (8,), 5, torch.float32,
+                                                 "x.grad"), "the gradient of MyReLU")
+    expect_close(seen["grad_output"], upstream((8,), 5),
                  "grad_output after backward (it must not be modified)", atol=0, rtol=0)

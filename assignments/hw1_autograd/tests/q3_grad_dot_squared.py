@@ -1,7 +1,7 @@
 """Q3: grad_dot_squared(x, y) is the gradient of (x . y)^2 with respect to x, i.e. 2 (x . y) y."""
 import torch
 
-from autograder.checks import expect_close
+from autograder.checks import expect_close, only_when_right
 from autograder.testing import probe, test_case
 
 OK_FORMAT = False
@@ -28,8 +28,8 @@ def random_examples(grad_dot_squared):
 def leaves_x_alone(grad_dot_squared):
     x, y = vectors(7)
     x.requires_grad_(True)
-    grad_dot_squared(x, y)
-    return {"grad": x.grad}
+    result = grad_dot_squared(x, y)
+    return {"grad": x.grad, "result": result}
 
 
 @test_case(points=1, hidden=False)
@@ -50,6 +50,10 @@ def test_random_vectors(env):
 @test_case(points=1, hidden=True)
 def test_uses_autograd_grad(env):
     """torch.autograd.grad returns the gradient without accumulating into x.grad."""
-    assert leaves_x_alone(env)["grad"] is None, (
+    seen = leaves_x_alone(env)
+    x, y = vectors(7)
+    only_when_right(lambda: expect_close(seen["result"], 2 * torch.dot(x, y) * y,
+                                         "grad_dot_squared(x, y)"), "grad_dot_squared(x, y)")
+    assert seen["grad"] is None, (
         "x.grad was filled in: use torch.autograd.grad(outputs, inputs), which returns "
         "the gradient, rather than .backward(), which accumulates it into x.grad.")
