@@ -1,6 +1,6 @@
 """Q1: MyReLU.forward computes max(x, 0) for tensors of any shape and float dtype."""
 import torch
-from autograder.checks import expect_close, expect_equal
+from autograder.checks import expect_close, expect_equal, only_when_right
 from autograder.testing import probe, test_case
 OK_FORMAT = False
 name = 'q1_forward'
@@ -24,8 +24,9 @@ def outputs(my_relu):
 
 @probe
 def backward_node(my_relu):
-    y = my_relu(torch.randn(3, requires_grad=True))
-    return type(y.grad_fn).__name__ if y.grad_fn is not None else None
+    x = torch.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+    y = my_relu(x)
+    return {'node': type(y.grad_fn).__name__ if y.grad_fn is not None else None, 'output': y.detach()}
 
 @test_case(points=2, hidden=False)
 def test_values(env):
@@ -44,4 +45,6 @@ def test_shapes_and_dtypes(env):
 @test_case(points=1, hidden=False)
 def test_uses_my_relu(env):
     """my_relu applies MyReLU (its result's grad_fn is MyReLU's backward)."""
-    expect_equal(backward_node(env), 'MyReLUBackward', 'The grad_fn of my_relu(x)')
+    seen = backward_node(env)
+    only_when_right(lambda: expect_close(seen['output'], torch.tensor([0.0, 0.5, 2.0]), 'my_relu(x) for x = (-1, 0.5, 2)'), 'my_relu(x)')
+    expect_equal(seen['node'], 'MyReLUBackward', 'The grad_fn of my_relu(x)')

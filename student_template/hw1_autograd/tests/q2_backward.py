@@ -1,6 +1,6 @@
 """Q2: MyReLU.backward returns the right gradient and uses ctx.save_for_backward."""
 import torch
-from autograder.checks import expect_close, expect_tensor
+from autograder.checks import expect_close, expect_tensor, only_when_right
 from autograder.testing import probe, test_case
 OK_FORMAT = False
 name = 'q2_backward'

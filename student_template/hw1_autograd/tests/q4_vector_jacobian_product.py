@@ -1,6 +1,6 @@
 """Q4: vector_jacobian_product(f, x, v) = J^T v, using .backward(gradient=v)."""
 import torch
-from autograder.checks import expect_close
+from autograder.checks import expect_close, only_when_right
 from autograder.testing import probe, test_case
 OK_FORMAT = False
 name = 'q4_vector_jacobian_product'
@@ -17,8 +17,8 @@ def linear_vjp(vector_jacobian_product):
 @probe
 def gradient_left_on_x(vector_jacobian_product):
     x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
-    vector_jacobian_product(linear, x, torch.tensor([1.0, 1.0]))
-    return {'grad': x.grad}
+    result = vector_jacobian_product(linear, x, torch.tensor([1.0, 1.0]))
+    return {'grad': x.grad, 'result': result}
 
 @test_case(points=2, hidden=False)
 def test_linear_map(env):
@@ -28,5 +28,6 @@ def test_linear_map(env):
 @test_case(points=1, hidden=False)
 def test_no_gradient_left_on_x(env):
     """After the call, x.grad is still None: no gradient is left behind on x."""
-    grad = gradient_left_on_x(env)['grad']
-    assert grad is None, 'x.grad is set after vector_jacobian_product(f, x, v); compute the product on a detached copy of x (or clear x.grad) so nothing is left behind.'
+    seen = gradient_left_on_x(env)
+    only_when_right(lambda: expect_close(seen['result'], A.T @ torch.tensor([1.0, 1.0]), 'vector_jacobian_product(f, x, v)'), 'vector_jacobian_product(f, x, v)')
+    assert seen['grad'] is None, 'x.grad is set after vector_jacobian_product(f, x, v); compute the product on a detached copy of x (or clear x.grad) so nothing is left behind.'
