@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import datasets, plain
-from .assignment import (PACKAGE_ROOT, REPO_ROOT, Config, config, find_assignment_dir,
+from .assignment import (IN_REPO, PACKAGE_ROOT, REPO_ROOT, Config, config, find_assignment_dir,
                          probe_source, test_files)
 from .sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError, outside_system_dirs
 from .testing import ProbeFailed, seed_everything, test_case
@@ -141,7 +141,8 @@ def hidden_paths(submission: Path) -> list[str]:
     """What the worker must not see: the grader's repository, the folder holding the
     submissions (classmates' work), every non-system top-level folder (other
     checkouts on the machine) and whatever $AUTOGRADER_HIDE names."""
-    paths = [str(REPO_ROOT), str(submission.parent), *outside_system_dirs()]
+    paths = [*([str(REPO_ROOT)] if IN_REPO else []), str(submission.parent),
+             *outside_system_dirs()]
     paths += [p for p in os.environ.get("AUTOGRADER_HIDE", "").split(os.pathsep) if p]
     return paths
 
@@ -389,9 +390,15 @@ class RemoteEnv:
 
 
 def load_test_module(hw: str, path: Path):
+    """Import a test file without writing __pycache__ beside it: a student's
+    assignment folder is left as it was."""
     spec = importlib.util.spec_from_file_location(f"agtests_{hw}.{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes
     return module
 
 

@@ -14,6 +14,7 @@ import importlib
 from pathlib import Path
 
 from .assignment import REPO_ROOT
+from .paths import require_repo
 from .batch import find_submissions, grade_folders, write_reports
 from .student import all_assignments
 
@@ -32,6 +33,7 @@ def sample_submissions(hw: str) -> dict[str, Path]:
 
 
 def main(out: str, jobs: int = 2, force: bool = False) -> int:
+    require_repo("samples")
     out_dir = Path(out)
     rows = []
     table = [f"{'assignment':<22}{'submission':<26}{'score':>12}   {'seconds':>7}   status"]

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from .assignment import REPO_ROOT, public_source
+from .paths import require_repo
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 ANSWER_FILES = (".pt", ".pth")  # trained weights are part of the answer: never in the template
@@ -88,6 +89,7 @@ def all_assignments() -> list[str]:
 
 
 def main(hws: list[str]) -> int:
+    require_repo("student")
     for hw in hws or all_assignments():
         build(hw, TEMPLATE_ROOT / hw)
         print(f"wrote {TEMPLATE_ROOT.relative_to(REPO_ROOT) / hw}/")
