@@ -139,10 +139,18 @@ def test_sandbox_reports_what_it_gives_here():
         assert int(report["uid_seen_by_worker"]) >= sandbox.UID_BASE
     if report["mode"] == "namespaces":
         assert any("no network" in m for m in report["measures"])
-        hidden = [m.split(": ", 1)[1].split(", ") for m in report["measures"]
-                  if m.startswith("hidden")]
-        assert any(sandbox.is_under(str(REPO_ROOT), folder) for folder in sum(hidden, [])), \
+        def listed(prefix):
+            return sum((m.split(": ", 1)[1].split(", ") for m in report["measures"]
+                        if m.startswith(prefix)), [])
+        # Hidden: under an empty mount, or under /tmp when the worker's /tmp is private
+        # (a clone in /tmp is covered by the fresh tmpfs), and not bound back.
+        private_tmp = any(m.startswith("private /tmp") for m in report["measures"])
+        hidden = listed("hidden") + (["/tmp"] if private_tmp else [])
+        repo = os.path.realpath(REPO_ROOT)
+        assert any(sandbox.is_under(repo, folder) for folder in hidden), \
             "the repository must lie under a folder the worker cannot see"
+        assert not any(sandbox.is_under(repo, folder) for folder in listed("bound back")), \
+            "the repository must not be bound back into the worker's view"
     else:
         assert report["missing"], "a weaker mode must say what it does not give"
 
