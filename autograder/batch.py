@@ -14,9 +14,14 @@ see sandbox.py), N at a time, and writes
   <dir>/report.html              all of it on one page for the instructor
 
 Re-running skips a submission whose files and grader are unchanged (the hashes
-in grading.json) unless `force`. Whatever a submission does, it gets a results
-file and the batch goes on; if the grader's own files change while grading
-(an edit, or a sign that isolation failed), summary.json and the report warn.
+in grading.json) unless `force`. Whatever a submission does, it gets a row (a
+status and a message) and, where its name allows, a results file, and the batch
+goes on: each student is graded behind one barrier (`grade_safely`). Names are
+whatever the files are called: shown escaped, and gradebook cells a spreadsheet
+would run as formulas are quoted. A student named like a report file
+(RESERVED) is refused, not graded over it. If the grader's own files change
+while grading (an edit, or a sign that isolation failed), summary.json and the
+report warn.
 """
 import csv
 import hashlib
@@ -25,12 +30,14 @@ import json
 import os
 import shutil
 import signal
+import stat
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from urllib.parse import quote
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -38,10 +45,20 @@ from pathlib import Path
 
 from . import results
 from .assignment import PACKAGE_ROOT, config, find_assignment_dir
+from .plain import (MAX_HASHED_BYTES, MAX_SUBMISSION_DEPTH, MAX_SUBMISSION_FILES,
+                    MAX_SUBMISSION_ZIP_BYTES, clean_text)
 
 GRADE_SLACK = 60.0          # seconds on top of import + submission timeouts per grading process
 MAX_ZIP_FILES = 2000
 RESULTS, META, LOG = "results.json", "grading.json", "grade.log"
+RESERVED = {"gradebook.csv", "summary.json", "histogram.png", "report.html"}  # report files
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # a spreadsheet runs such a cell
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+              RuntimeError, NotImplementedError, ValueError)   # e.g. encrypted, damaged
+
+
+class Refused(Exception):
+    """A submission that cannot be graded as it is; the message is for the student."""
 
 
 @dataclass
@@ -55,6 +72,18 @@ class Outcome:
     grading_seconds: float = 0.0  # time the engine reports (execution_time)
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)  # batch-wide, on one outcome only
+    message: str = ""             # why, when the status is not 'ok' (first line, short)
+
+
+def shown(name: str) -> str:
+    """A student id fit to print: undecodable bytes escaped, control characters dropped."""
+    return clean_text(name, 200)
+
+
+def cell(text: str) -> str:
+    """A gradebook cell a spreadsheet shows as text, never runs as a formula."""
+    text = shown(str(text))
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 # -- finding and hashing ------------------------------------------------------------------
@@ -62,29 +91,75 @@ def find_submissions(root: Path) -> dict[str, Path]:
     """Student id -> folder or zip. Hidden entries are ignored; a folder wins over a zip."""
     found: dict[str, Path] = {}
     for path in sorted(Path(root).iterdir()):
-        if path.name.startswith((".", "_")) or path.is_symlink():
-            continue
-        if path.is_dir():
-            found[path.name] = path
-        elif path.suffix.lower() == ".zip" and path.is_file():
-            found.setdefault(path.stem, path)
+        try:
+            if path.name.startswith((".", "_")) or path.is_symlink():
+                continue
+            if path.is_dir():
+                found[path.name] = path
+            elif path.suffix.lower() == ".zip" and path.is_file():
+                found.setdefault(path.stem, path)
+        except OSError:   # unreadable entry: graded (and refused) as a folder, with a row
+            found.setdefault(path.name, path)
     return found
 
 
-def hash_submission(path: Path) -> str:
-    digest = hashlib.sha256()
-    if path.is_file():
+def _hash_file(digest, path: Path, size: int, budget: list[int]) -> None:
+    """Content, streamed, while the submission's read budget lasts; after it (or
+    for a file larger than what is left) only size and date: such files are
+    left out of the worker's copy anyway."""
+    if size > budget[0]:
+        st = path.stat()
+        digest.update(f"size:{st.st_size}:{st.st_mtime_ns}".encode())
+        return
+    budget[0] -= size
+    try:
         with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
+            while block := f.read(1 << 20):
                 digest.update(block)
-        return digest.hexdigest()
-    for file in sorted(p for p in path.rglob("*") if "__pycache__" not in p.parts):
-        digest.update(str(file.relative_to(path)).encode() + b"\0")
-        if file.is_symlink():
-            digest.update(b"link:" + os.readlink(file).encode())
-        elif file.is_file():
-            digest.update(file.read_bytes())
-        digest.update(b"\0")
+    except OSError as exc:
+        digest.update(f"unreadable:{exc.errno}".encode())
+
+
+def hash_submission(path: Path) -> str:
+    """sha256 of a submission's names (as bytes) and contents; raises Refused for a
+    folder too deep, too many files, a zip too large or anything unreadable.
+    The walk is iterative and never follows links."""
+    digest, budget = hashlib.sha256(), [MAX_HASHED_BYTES]
+    try:
+        if path.is_file():
+            size = path.stat().st_size
+            if size > MAX_SUBMISSION_ZIP_BYTES:
+                raise Refused(f"The submitted zip file is larger than "
+                              f"{MAX_SUBMISSION_ZIP_BYTES // 2**20} MB; submit only your code.")
+            _hash_file(digest, path, size, budget)
+            return digest.hexdigest()
+        count, stack = 0, [(path, b"", 0)]
+        while stack:
+            folder, rel, depth = stack.pop()
+            if depth > MAX_SUBMISSION_DEPTH:
+                raise Refused(f"Your submission has folders nested more than "
+                              f"{MAX_SUBMISSION_DEPTH} deep; submit only your code.")
+            with os.scandir(folder) as entries:
+                entries = sorted(entries, key=lambda e: os.fsencode(e.name))
+            for entry in entries:
+                if entry.name in ("__pycache__", ".git"):   # not copied for grading either
+                    continue
+                count += 1
+                if count > MAX_SUBMISSION_FILES:
+                    raise Refused(f"Your submission holds more than {MAX_SUBMISSION_FILES} "
+                                  f"files and folders; submit only your code.")
+                name = rel + os.fsencode(entry.name)
+                info = entry.stat(follow_symlinks=False)
+                digest.update(name + b"\0")
+                if stat.S_ISLNK(info.st_mode):
+                    digest.update(b"link:" + os.fsencode(os.readlink(entry.path)))
+                elif stat.S_ISDIR(info.st_mode):
+                    stack.append((Path(entry.path), name + b"/", depth + 1))
+                elif stat.S_ISREG(info.st_mode):   # never a FIFO or device: they block
+                    _hash_file(digest, Path(entry.path), info.st_size, budget)
+                digest.update(b"\0")
+    except OSError as exc:
+        raise Refused(f"Your submission could not be read ({exc.strerror or exc}).") from None
     return digest.hexdigest()
 
 
@@ -111,8 +186,8 @@ def unpack(zip_path: Path, dest: Path, max_bytes: int) -> str:
     folder is unwrapped."""
     try:
         archive = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        return f"The submitted zip file could not be opened ({exc})."
+    except ZIP_ERRORS as exc:
+        return f"The submitted zip file could not be opened ({shown(str(exc))})."
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_FILES:
@@ -122,29 +197,44 @@ def unpack(zip_path: Path, dest: Path, max_bytes: int) -> str:
             name = entry.filename.replace("\\", "/")
             parts = [p for p in name.split("/") if p not in ("", ".")]
             if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
-                return f"The submitted zip has an unsafe path: {entry.filename!r}."
+                return f"The submitted zip has an unsafe path: {shown(repr(entry.filename))}."
             if (entry.external_attr >> 16) & 0o170000 == 0o120000:
-                return f"The submitted zip holds a link ({entry.filename}); links are refused."
+                return (f"The submitted zip holds a link ({shown(entry.filename)}); links are "
+                        f"refused.")
             if not parts or "__MACOSX" in parts:
                 continue
+            if len(parts) > MAX_SUBMISSION_DEPTH:
+                return (f"The submitted zip has folders nested more than {MAX_SUBMISSION_DEPTH} "
+                        f"deep; submit only your code.")
+            if entry.flag_bits & 0x1:
+                return (f"The submitted zip has an encrypted file ({shown(entry.filename)}); "
+                        f"submit it without a password.")
             target = dest.joinpath(*parts)
-            if entry.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(entry) as src, open(target, "wb") as out:
-                while block := src.read(1 << 20):
-                    written += len(block)
-                    if written > max_bytes:
-                        return (f"The submitted zip unpacks to more than {max_bytes // 2**20} MB; "
-                                f"submit only your code.")
-                    out.write(block)
-    inside = list(dest.iterdir())
-    if len(inside) == 1 and inside[0].is_dir():   # zipped the folder itself: unwrap it
-        wrapper = inside[0].rename(dest.parent / f".{dest.name}-unwrap")
-        for item in wrapper.iterdir():
-            item.rename(dest / item.name)
-        wrapper.rmdir()
+            try:
+                if entry.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(entry) as src, open(target, "wb") as out:
+                    while block := src.read(1 << 20):
+                        written += len(block)
+                        if written > max_bytes:
+                            return (f"The submitted zip unpacks to more than "
+                                    f"{max_bytes // 2**20} MB; submit only your code.")
+                        out.write(block)
+            except ZIP_ERRORS as exc:   # damaged data, a name both a file and a folder, ...
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                return (f"The submitted zip could not be unpacked at {shown(entry.filename)} "
+                        f"({shown(str(why))}); make a new zip of your files.")
+    try:
+        inside = list(dest.iterdir())
+        if len(inside) == 1 and inside[0].is_dir():   # zipped the folder itself: unwrap it
+            wrapper = inside[0].rename(dest.parent / f".{dest.name}-unwrap")
+            for item in wrapper.iterdir():
+                item.rename(dest / item.name)
+            wrapper.rmdir()
+    except OSError as exc:
+        return f"The submitted zip could not be unpacked ({shown(str(exc.strerror or exc))})."
     return ""
 
 
@@ -157,8 +247,35 @@ def outcome_from(student: str, data: dict, seconds: float = 0.0, skipped: bool =
         questions[question] = questions.get(question, 0.0) + float(test["score"])
         max_score += float(test["max_score"])
     status = (data.get("extra_data") or {}).get("status", "ok")
+    message = "" if status == "ok" else str(data.get("output", "")).split("\n")[0][:200]
     return Outcome(student, status, float(data.get("score", 0.0)), max_score, questions,
-                   seconds, float(data.get("execution_time", 0.0)), skipped)
+                   seconds, float(data.get("execution_time", 0.0)), skipped, message=message)
+
+
+def grade_safely(hw: str, student: str, source: Path, out: Path, **options) -> Outcome:
+    """The barrier around one student: whatever fails becomes that student's row
+    (and results file, where one can be written); the batch goes on."""
+    if student.lower() in RESERVED:
+        return Outcome(student, "rejected", 0.0, 0.0, message=(
+            f"The submission is named {student!r}, a name the grader keeps for its own "
+            f"reports: rename it to have it graded."))
+    try:
+        return grade_one(hw, student, source, out, **options)
+    except Refused as exc:
+        status, message = "rejected", str(exc)
+    except Exception as exc:  # noqa: BLE001  (the grader's own fault: the batch goes on)
+        status, message = "grader error", f"{type(exc).__name__}: {exc}"
+        print(f"grader error on {shown(student)}: {shown(message)}", file=sys.stderr)
+    try:
+        data = results.write_failure(out / student / RESULTS, message if status == "rejected"
+                                     else "The autograder could not grade this submission; "
+                                          "your instructor has been told. No points were lost.",
+                                     status=status)
+        outcome = outcome_from(student, data)
+    except Exception:  # noqa: BLE001  (no results file here: the row still says why)
+        outcome = Outcome(student, status, 0.0, 0.0)
+    outcome.message = shown(message)
+    return outcome
 
 
 def grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
@@ -167,7 +284,7 @@ def grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
     folder = out / student
     folder.mkdir(parents=True, exist_ok=True)
     results_path, meta_path = folder / RESULTS, folder / META
-    key = {"submission": hash_submission(source), "grader": grader}
+    key = {"submission": hash_submission(source), "grader": grader}   # may raise Refused
     if not force and results_path.is_file() and meta_path.is_file():
         try:
             meta = json.loads(meta_path.read_text())
@@ -209,6 +326,7 @@ def run_grader(hw: str, submission: Path, results_path: Path, log_path: Path,
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT.parent),
                                                       env.get("PYTHONPATH", "")]))
     env["AUTOGRADER_HIDE"] = os.pathsep.join(filter(None, [*hide, env.get("AUTOGRADER_HIDE")]))
+    env["PYTHONIOENCODING"] = "utf-8:backslashreplace"   # its log never fails on a name
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "autograder", "grade", hw, str(submission),
@@ -241,7 +359,7 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
         bar = tqdm(total=len(submissions), desc=f"grading {hw}", unit="submission",
                    file=sys.stderr)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one, hw, student, Path(path).resolve(), out,
+        futures = {pool.submit(grade_safely, hw, student, Path(path).resolve(), out,
                                grader=grader, force=force, hide=hide): student
                    for student, path in submissions.items()}
         try:
@@ -249,10 +367,10 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
                 outcomes.append(future.result())
                 if bar is not None:
                     bar.update(1)
-                    bar.set_postfix_str(f"{futures[future]}: {outcomes[-1].status}")
+                    bar.set_postfix_str(f"{shown(futures[future])}: {outcomes[-1].status}")
                 now = hash_grader(hw)
                 if now != grader:   # an instructor's edit, or a submission that got out
-                    warning = (f"The grader's files changed while {futures[future]} was being "
+                    warning = (f"The grader's files changed while {shown(futures[future])} was being "
                                f"graded: check them before trusting these results.")
                     warnings.append(warning)
                     print("WARNING: " + warning, file=sys.stderr)
@@ -293,15 +411,16 @@ def summarize(outcomes: list[Outcome]) -> dict:
 
 def write_gradebook(outcomes: list[Outcome], path: Path, extra: dict | None = None) -> list[str]:
     questions = sorted({q for o in outcomes for q in o.questions})
-    columns = [*(extra or {}), "student", *questions, "total", "max", "status"]
-    with open(path, "w", newline="") as f:
+    columns = [*(extra or {}), "student", *questions, "total", "max", "status", "message"]
+    with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         for o in outcomes:
-            writer.writerow({**(extra or {}), "student": o.student,
+            writer.writerow({**{k: cell(v) for k, v in (extra or {}).items()},
+                             "student": cell(o.student),
                              **{q: f"{o.questions.get(q, 0.0):g}" for q in questions},
                              "total": f"{o.score:g}", "max": f"{o.max_score:g}",
-                             "status": o.status})
+                             "status": cell(o.status), "message": cell(o.message)})
     return columns
 
 
@@ -325,9 +444,9 @@ def write_html(hw: str, outcomes: list[Outcome], summary: dict, path: Path) -> N
     e = html.escape
     questions = sorted({q for o in outcomes for q in o.questions})
     rows = "\n".join(
-        f"<tr><td><a href='{e(quote(o.student))}/{RESULTS}'>{e(o.student)}</a></td>"
+        f"<tr><td><a href='{e(quote(os.fsencode(o.student)))}/{RESULTS}'>{e(shown(o.student))}</a></td>"
         + "".join(f"<td>{o.questions.get(q, 0):g}</td>" for q in questions)
-        + f"<td><b>{o.score:g}</b> / {o.max_score:g}</td><td>{e(o.status)}</td>"
+        + f"<td><b>{o.score:g}</b> / {o.max_score:g}</td><td title='{e(o.message)}'>{e(o.status)}</td>"
           f"<td>{o.seconds:.1f}</td></tr>" for o in outcomes)
     status = ", ".join(f"{e(k)}: {v}" for k, v in sorted(summary["status"].items()))
     means = "".join(f"<tr><td>{e(q)}</td><td>{m:g}</td></tr>"
@@ -352,14 +471,14 @@ Status: {status}. Graded now: {summary['graded_now']}, unchanged and skipped:
 {''.join(f"<p><b>Warning:</b> {e(w)}</p>" for w in summary["warnings"])}
 <p>Gradebook: <a href="gradebook.csv">gradebook.csv</a>, summary: <a href="summary.json">summary.json</a>.</p>
 </body></html>
-""")
+""", encoding="utf-8")
 
 
 def write_reports(hw: str, outcomes: list[Outcome], out: Path) -> dict:
     out = Path(out)
     summary = summarize(outcomes)
     write_gradebook(outcomes, out / "gradebook.csv")
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     write_histogram(outcomes, out / "histogram.png", f"{hw}: {len(outcomes)} submissions")
     write_html(hw, outcomes, summary, out / "report.html")
     return summary

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .assignment import IN_REPO, REPO_ROOT, UnknownAssignment, read_name, test_files, use_folder
 from .engine import grade
+from .plain import MAX_CASE_MESSAGE, MAX_PROBLEM, clean_text, fenced, hanging
 
 
 def find_folder(hw: str | None, directory: str | None) -> Path:
@@ -48,18 +49,21 @@ def pick_questions(asked: list[str], tests: list[Path]) -> list[str]:
 
 def format_report(report, *, public_only: bool) -> str:
     lines = [f"{report.hw}: {'public checks' if public_only else 'all tests'} "
-             f"for {report.submission}/ ({report.seconds:.1f} s)", ""]
+             f"for {clean_text(report.submission, 200)}/ ({report.seconds:.1f} s)", ""]
     for problem in report.problems:
-        lines += ["PROBLEM: " + problem, ""]
+        lines += ["PROBLEM: " + hanging(clean_text(problem, MAX_PROBLEM), " " * 9), ""]
     for file, (score, points) in report.by_file().items():
         lines.append(f"{file}  {score:g}/{points:g}")
         for case in (c for c in report.cases if c.file == file):
             mark = "PASS" if case.passed else "FAIL"
             lines.append(f"  [{mark}] {case.name}: {case.description}")
             for text in (case.message, case.note):
-                if text:
-                    lines.append(textwrap.indent(text, "         "))
+                if text:   # student text: indented, printable, capped
+                    lines.append(textwrap.indent(clean_text(text, MAX_CASE_MESSAGE),
+                                                 "         "))
         lines.append("")
+    if fenced(report.student_output):
+        lines += [fenced(report.student_output), ""]
     label = "Public score" if public_only else "Score"
     lines.append(f"{label}: {report.score:g}/{report.max_score:g}")
     if public_only:

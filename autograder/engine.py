@@ -316,6 +316,8 @@ class WorkerSession:
         payload = self._read_exactly(size, deadline, during)
         try:
             message = plain.loads(payload)
+        except plain.OverBudget as exc:   # checked against the budget before any judge
+            raise ProbeFailed(str(exc))
         except Exception:  # noqa: BLE001  (anything but plain data is refused)
             raise ProbeFailed("Your code sent back something that is not plain data "
                               "(for example a subclass of Tensor); return ordinary tensors.")

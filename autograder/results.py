@@ -1,12 +1,17 @@
 """The one writer of results: Gradescope's results.json schema.
 
 Nothing else in the code knows this format; every results file is validated
-against RESULTS_SCHEMA before it is written.
+against RESULTS_SCHEMA before it is written. Every string in it is cleaned
+(plain.clean_text: printable, valid UTF-8) and capped, and the whole file is
+kept under plain.MAX_RESULTS_BYTES, the student's own printing cut first.
 """
 import json
 from pathlib import Path
 
 import jsonschema
+
+from .plain import (FENCE_TOP, MAX_CASE_MESSAGE, MAX_PROBLEM, MAX_RESULTS_BYTES, clean_text,
+                    fenced, hanging)
 
 RESULTS_SCHEMA = {
     "type": "object",
@@ -35,27 +40,56 @@ RESULTS_SCHEMA = {
 
 def as_results(report) -> dict:
     tests = [{
-        "name": case.title,
+        "name": clean_text(case.title, 200),
         "score": case.score,
         "max_score": case.points,
         "status": "passed" if case.passed else "failed",
-        "output": "\n".join(filter(None, [case.description, case.message, case.note])),
+        "output": clean_text("\n".join(filter(None, [case.description, case.message,
+                                                     case.note])), MAX_CASE_MESSAGE),
         "visibility": "after_published" if case.hidden else "visible",
     } for case in report.cases]
-    summary = "\n".join(report.problems) or "Graded."
+    summary = "\n".join(hanging(clean_text(p, MAX_PROBLEM), "  ") for p in report.problems) \
+        or "Graded."
+    printed = fenced(getattr(report, "student_output", ""))
     return {"score": round(report.score, 4), "execution_time": round(report.seconds, 2),
-            "output": summary, "visibility": "visible", "tests": tests,
+            "output": summary + ("\n\n" + printed if printed else ""),
+            "visibility": "visible", "tests": tests,
             "extra_data": {"status": getattr(report, "status", "ok"),
                            "limits": getattr(report, "limits", {}),
                            "sandbox": getattr(report, "sandbox", []),
                            "uids": getattr(report, "sandbox_uids", [])}}
 
 
+def _size(data: dict) -> int:
+    return len(json.dumps(data, indent=2)) + 1   # ASCII: characters are bytes
+
+
+def fit(data: dict, limit: int = MAX_RESULTS_BYTES) -> dict:
+    """The same results within `limit` bytes: first without the student's printing,
+    then with each test's feedback shortened, then with a shortened summary."""
+    if _size(data) <= limit:
+        return data
+    data = {**data, "output": data["output"].split("\n\n" + FENCE_TOP)[0]}
+    for keep in (500, 100, 0):
+        if _size(data) <= limit:
+            return data
+        data["tests"] = [{**t, "output": clean_text(t["output"], keep) if keep else ""}
+                         for t in data["tests"]]
+    data["output"] = clean_text(data["output"], 2000)
+    for t in data["tests"]:   # names are ours but bounded: only a grader fault gets here
+        if _size(data) <= limit:
+            break
+        t["name"] = t["name"][:40]
+    return data
+
+
 def _dump(data: dict, path: Path) -> dict:
+    data = fit(data)
     jsonschema.validate(data, RESULTS_SCHEMA)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2) + "\n")
+    # ensure_ascii (the default): the file is ASCII, so valid UTF-8 whatever was printed.
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return data
 
 
@@ -65,5 +99,5 @@ def write(report, path: Path) -> dict:
 
 def write_failure(path: Path, message: str, status: str = "grader error") -> dict:
     """A results file for a submission the grader could not grade at all."""
-    return _dump({"score": 0.0, "execution_time": 0.0, "output": message,
+    return _dump({"score": 0.0, "execution_time": 0.0, "output": clean_text(message, MAX_PROBLEM),
                   "visibility": "visible", "tests": [], "extra_data": {"status": status}}, path)

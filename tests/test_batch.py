@@ -206,3 +206,157 @@ def test_process_watchdog_where_rlimit_nproc_cannot_count(tmp_path, monkeypatch)
     (tmp_path / FILE).write_text(source)
     report = grade(HW, tmp_path, only=["q3_grad_dot_squared"])
     assert report.score == 0 and "process limit" in report.status, report.problems
+
+
+# -- hostile batches: one barrier per student --------------------------------------------
+def encrypted_zip(path, entries):
+    """A zip whose members claim to be encrypted (bit 0 of their flags)."""
+    make_zip(path, entries)
+    data = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at != -1:
+            data[at + offset] |= 1
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+
+
+def damaged_zip(path, entries):
+    """A deflated zip with bytes in the middle of its data flipped."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in entries.items():
+            archive.writestr(name, text)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.infolist()[0]
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + info.compress_size // 3, start + info.compress_size // 2):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def nest(folder, levels: int, name="d") -> None:
+    """`levels` nested folders below `folder`, made without recursion or long paths."""
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(levels):
+        os.mkdir(name, dir_fd=fd)
+        below = os.open(name, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = below
+    os.close(fd)
+
+
+def unnest(folder, name="d") -> None:
+    """Remove what `nest` made (shutil.rmtree recurses once a level)."""
+    fds = [os.open(folder, os.O_RDONLY)]
+    while name in os.listdir(fds[-1]):
+        fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+    for parent, child in zip(fds[-2::-1], fds[:0:-1]):
+        for entry in os.listdir(child):
+            os.unlink(entry, dir_fd=child)
+        os.close(child)
+        os.rmdir(name, dir_fd=parent)
+    os.close(fds[0])
+
+
+def test_unpack_survives_encrypted_damaged_and_clashing_zips(tmp_path):
+    source = (SOLUTIONS / HW / FILE).read_text() * 20
+    encrypted_zip(tmp_path / "encrypted.zip", {FILE: source})
+    damaged_zip(tmp_path / "damaged.zip", {FILE: source})
+    make_zip(tmp_path / "clash.zip", {FILE: "x", "data": "x", "data/more.txt": "y"})
+    make_zip(tmp_path / "clash2.zip", {"data/more.txt": "y", "data": "x"})
+    make_zip(tmp_path / "deep.zip", {"d/" * 40 + FILE: "x"})
+    make_zip(tmp_path / "badname.zip", {"a\x00b.py": "x", "\udcff.py".encode(
+        "utf-8", "surrogateescape").decode("cp437"): "x"})
+    for name, says in {"encrypted.zip": "encrypted", "damaged.zip": "could not be unpacked",
+                       "clash.zip": "could not be unpacked", "clash2.zip": "could not be unpacked",
+                       "deep.zip": "nested more than"}.items():
+        dest = tmp_path / name.replace(".zip", "")
+        dest.mkdir()
+        assert says in batch.unpack(tmp_path / name, dest, max_bytes=2**20), name
+    dest = tmp_path / "badname"
+    dest.mkdir()
+    batch.unpack(tmp_path / "badname.zip", dest, max_bytes=2**20)   # a message or files
+
+
+def read_bytes_of_this_process() -> int:
+    with open("/proc/self/io") as f:
+        return int(next(line for line in f if line.startswith("rchar:")).split()[1])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/io"), reason="needs /proc/self/io")
+def test_hashing_is_streamed_capped_and_never_recurses(tmp_path):
+    """A 1 GB sparse file is hashed by its size and date (it is left out of the
+    worker's copy too), names that are not UTF-8 hash as bytes, a FIFO is not
+    opened, 1,100 nested folders are refused without a recursion error."""
+    alice = tmp_path / "alice"
+    alice.mkdir()
+    (alice / FILE).write_text("x = 1\n")
+    with open(alice / "data.bin", "wb") as f:
+        f.truncate(2**30)
+    (alice / os.fsdecode(b"notes_\xff.txt")).write_text("odd name\n")
+    os.mkfifo(alice / "pipe")
+    before = read_bytes_of_this_process()
+    first = batch.hash_submission(alice)
+    assert read_bytes_of_this_process() - before < 2**20
+    assert batch.hash_submission(alice) == first
+    (alice / FILE).write_text("x = 2\n")
+    assert batch.hash_submission(alice) != first
+
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    nest(deep, 1100)
+    try:
+        with pytest.raises(batch.Refused, match="nested more than"):
+            batch.hash_submission(deep)
+    finally:
+        unnest(deep)
+
+
+def test_a_batch_never_dies_for_one_student(tmp_path, monkeypatch):
+    """Every student gets a row with a status and a message whatever their folder or
+    zip is like, and the gradebook, summary and report are written. Grading itself
+    is replaced by a stub here (the hostile class grades for real)."""
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    subs.mkdir()
+
+    def fake_grader(hw, submission, results_path, log_path, limit, hide):
+        if (submission / "boom.txt").exists():
+            raise RuntimeError("the grader itself broke")
+        results.write_failure(results_path, "Graded.", status="ok")
+    from autograder import results
+    monkeypatch.setattr(batch, "run_grader", fake_grader)
+    for name in ("alice", "=HYPERLINK(\"evil.example\",\"x\")", "+1", "-2", "@SUM(A1)",
+                 os.fsdecode(b"bytes_\xff"), "boom", "gradebook.csv", "REPORT.HTML", "deep"):
+        (subs / name).mkdir()
+        (subs / name / FILE).write_text("x = 1\n")
+    (subs / "boom" / "boom.txt").write_text("x")
+    nest(subs / "deep", 40)
+    encrypted_zip(subs / "enc.zip", {FILE: "x = 1\n"})
+    damaged_zip(subs / "bad.zip", {FILE: "x = 1\n" * 200})
+    make_zip(subs / "clash.zip", {FILE: "x", "data": "x", "data/more.txt": "y"})
+
+    outcomes, summary = batch.grade_all(HW, subs, out, jobs=2, progress=False)
+    by = {o.student: o for o in outcomes}
+    assert len(by) == 13 and summary["submissions"] == 13
+    assert by["alice"].status == "ok" and by[os.fsdecode(b"bytes_\xff")].status == "ok"
+    expected = {"boom": ("grader error", "the grader itself broke"),
+                "gradebook.csv": ("rejected", "keeps for its own reports"),
+                "REPORT.HTML": ("rejected", "keeps for its own reports"),
+                "deep": ("rejected", "nested more than"), "enc": ("rejected", "encrypted"),
+                "bad": ("rejected", "could not be unpacked"),
+                "clash": ("rejected", "could not be unpacked")}
+    for student, (status, says) in expected.items():
+        assert (by[student].status, says in by[student].message) == (status, True), by[student]
+        if student not in ("gradebook.csv", "REPORT.HTML"):
+            assert json.loads((out / student / "results.json").read_text())["score"] == 0
+    assert "broke" not in (out / "boom" / "results.json").read_text()  # the student sees no internals
+    assert (out / "gradebook.csv").is_file() and (out / "report.html").is_file()
+    raw = (out / "gradebook.csv").read_bytes()
+    rows = {r["student"]: r for r in csv.DictReader(raw.decode("utf-8").splitlines())}
+    for name in ("=HYPERLINK(\"evil.example\",\"x\")", "+1", "-2", "@SUM(A1)"):
+        assert "'" + name in rows, sorted(rows)   # shown as text, never run as a formula
+    assert not any(cell.startswith(batch.FORMULA_START) for r in rows.values() for cell in r.values())
+    assert "bytes_\\udcff" in rows and rows["deep"]["message"]
+    (out / "report.html").read_bytes().decode("utf-8")
+    unnest(subs / "deep")

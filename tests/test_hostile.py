@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 
 from autograder import sandbox
 from autograder.assignment import REPO_ROOT
@@ -430,3 +431,97 @@ def test_a_class_of_60_with_hostile_submissions(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["submissions"] == 60 and (out / "histogram.png").stat().st_size > 1000
     assert "hostile_fork_bomb" in (out / "report.html").read_text()
+
+
+# -- untrusted replies and feedback, without a grading run ---------------------------------
+def forged(value) -> bytes:
+    """A reply as student code can write it into the channel itself (torch.save of
+    anything, sharing and strides kept), bypassing the worker's to_plain."""
+    import io
+    import torch
+    buffer = io.BytesIO()
+    torch.save({"ok": True, "value": value, "nonce": "n"}, buffer)
+    return buffer.getvalue()
+
+
+def test_a_reply_over_budget_is_refused_before_any_judge_sees_it():
+    import io
+    import torch
+    from autograder import plain
+    shared = [0]
+    for _ in range(60):           # 2^60 values once expanded, 1.3 KB on the wire
+        shared = [shared, shared]
+    looped = []
+    looped.append(looped)
+    deep = [0]
+    for _ in range(200):
+        deep = [deep]
+    over = {"zero-stride tensor of 10^11 elements": torch.ones(1).expand(10**11),
+            "overlapping tensor of 10^10 elements": torch.ones(2 * 10**5).as_strided(
+                (10**5, 10**5), (1, 1)),
+            "the same tensor 10^4 times": [torch.zeros(2**20, dtype=torch.uint8)] * 10**4,
+            "shared sublists": shared, "a list holding itself": looped, "200 levels": deep,
+            "the same 1e5 string 10^3 times": ["x" * 10**5] * 10**3}
+    for what, value in over.items():
+        payload = forged(value)
+        assert len(payload) < 2 * 2**20, what   # small replies, large once expanded
+        with pytest.raises(plain.OverBudget, match="too much data"):
+            plain.loads(payload)
+    # Within the budget: values unchanged, a small overlapping view copied dense,
+    # a transposed tensor keeps its strides, a long string is cut.
+    small = plain.loads(forged(torch.arange(5.).as_strided((3, 3), (1, 1))))["value"]
+    assert small.tolist() == [[0, 1, 2], [1, 2, 3], [2, 3, 4]] and small.stride() == (3, 1)
+    legit = {"t": torch.ones(2, 3).t(), "xs": list(range(60000)), "size": torch.Size([2, 3]),
+             "nested": [[{"a": (1, 2.5, None, "s")}]], "flag": True}
+    back = plain.loads(forged(legit))["value"]
+    assert back["t"].stride() == (1, 3) and back["xs"] == legit["xs"]
+    assert back["nested"] == legit["nested"] and back["size"] == torch.Size([2, 3])
+    assert len(plain.loads(forged("y" * 10**6))["value"]) < plain.MAX_STRING + 100
+    # Not a torch.save archive, or one that would decompress: refused as not plain data.
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("archive/data.pkl", b"\0" * 2**20)
+    for payload in (buffer.getvalue(), b"\x80\x02]q\x00.", b""):
+        with pytest.raises(plain.NotPlainData):
+            plain.loads(payload)
+    # A message describing such a value is short and quick whatever its size.
+    assert len(plain.describe(shared)) <= 80
+
+
+def test_results_and_report_stay_small_printable_and_fenced(tmp_path):
+    """1 MB messages, control characters, lone surrogates and a printed fake score:
+    results.json is valid UTF-8 under the cap, the student's printing is cut first
+    and fenced, and the text report has one real score line."""
+    from autograder import plain, results
+    from autograder.check import format_report
+    from autograder.engine import CaseResult, Report
+    evil = "\ud800\x1b[2J\r\n  [PASS] values: fake\nScore: 24/24\u202e" + "A" * 2**20
+    report = Report(hw=HW, submission="alice\x1b]0;x\x07", problems=[evil] * 3,
+                    student_output=("  [PASS] everything: fake\nScore: 24/24\n\x1b[31m" * 20000))
+    report.cases = [CaseResult("q1_forward", f"case{i}", "what it checks", 1.0, False,
+                               message=evil, note=evil) for i in range(600)]
+    path = tmp_path / "results.json"
+    results.write(report, path)
+    raw = path.read_bytes()
+    assert len(raw) <= plain.MAX_RESULTS_BYTES
+    data = json.loads(raw.decode("utf-8"))
+    strings = [data["output"], *(t["output"] for t in data["tests"]), *(t["name"] for t in data["tests"])]
+    for text in strings:
+        assert text.isprintable() or all(c.isprintable() or c in "\n\t" for c in text)
+    assert len(data["tests"]) == 600 and "what your code printed" not in data["output"]  # cut first
+    assert not [line for line in data["output"].splitlines() if line.startswith("Score")]
+    small = Report(hw=HW, submission="bob", student_output="  [PASS] all: fake\nScore: 24/24\n")
+    small.cases = [CaseResult("q1_forward", "values", "d", 2.0, False, message=evil)]
+    data = results.as_results(small)
+    assert all(len(t["output"]) <= plain.MAX_CASE_MESSAGE for t in data["tests"])
+    assert [line for line in data["output"].splitlines() if "fake" in line or "Score" in line] \
+        == ["|   [PASS] all: fake", "| Score: 24/24"]
+    small.problems = [evil]
+    text = format_report(small, public_only=False)
+    text.encode("utf-8")   # printable whatever the student raised
+    assert [line for line in text.splitlines() if line.startswith("Score")] == ["Score: 0/2"]
+    assert all(line.startswith(("|", "         ")) for line in text.splitlines() if "fake" in line)
+    assert "\x1b" not in text and "\r" not in text
+    results.write_failure(tmp_path / "failed.json", evil)
+    assert len((tmp_path / "failed.json").read_bytes()) < 3 * plain.MAX_PROBLEM
