@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from .assignment import REPO_ROOT, public_source
+from .notebook import write_notebook
 from .paths import require_repo
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
@@ -80,6 +81,7 @@ def build(hw: str, target: Path) -> None:
         source = public_source(path)
         if source is not None:
             (target / "tests" / path.name).write_text(source)
+    write_notebook(hw, target)  # <hw>.ipynb where there is one student file (hw1..hw6)
 
 
 def all_assignments() -> list[str]:
