@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import datasets, plain
+from . import datasets, notebook, plain
 from .assignment import (IN_REPO, PACKAGE_ROOT, REPO_ROOT, Config, config, find_assignment_dir,
                          probe_source, test_files)
 from .sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError, outside_system_dirs
@@ -169,6 +169,8 @@ class WorkerSession:
         self.student_dir = self.root / "submission"
         self.problems = copy_submission(submission, self.student_dir,
                                         max_bytes=self.limits.disk_mb * 2**20 // 2)
+        # a notebook in place of the student file: graded from its code cells
+        self.problems += notebook.write_module(self.student_dir, cfg.name, cfg.files)
         home = self.root / "home"
         (home / "tmp").mkdir(parents=True)
         self.log = self.root / "output.log"

@@ -58,9 +58,10 @@ def limit_message(limit: str, limits: dict) -> str:
 
 
 def failure(exc: BaseException, student_dir: Path, limits: dict) -> dict:
+    from autograder.notebook import relabel
     from autograder.testing import explain
     limit = limit_of(exc)
-    message = explain(exc, student_dir)
+    message = relabel(explain(exc, student_dir), exc, student_dir)  # a notebook's cells, by number
     if limit:
         return {"ok": False, "limit": limit,
                 "message": limit_message(limit, limits) + "\n" + message}
@@ -104,6 +105,7 @@ def needs_failed_module(function, env: dict, errors: dict, failed_names: dict):
 
 def import_student_modules(modules: list[str], student_dir: Path, limits: dict):
     """Each file on its own: a missing or broken one is an error for its name only."""
+    from autograder.notebook import relabel
     env, errors, limit = {}, {}, ""
     for name in modules:
         if not (student_dir / f"{name}.py").is_file():
@@ -115,10 +117,12 @@ def import_student_modules(modules: list[str], student_dir: Path, limits: dict):
         except SyntaxError as exc:
             errors[name] = (f"{name}.py has a syntax error on line {exc.lineno}: {exc.msg}"
                             f"\n  {(exc.text or '').strip()}")
+            errors[name] = relabel(errors[name], exc, student_dir)
         except BaseException as exc:  # noqa: BLE001  (student code may raise anything)
             reply = failure(exc, student_dir, limits)
             limit = limit or reply.get("limit", "")
-            errors[name] = f"Importing {name}.py failed. " + reply["message"]
+            errors[name] = relabel(f"Importing {name}.py failed. " + reply["message"], exc,
+                                   student_dir)
     return env, errors, limit
 
 
