@@ -28,10 +28,12 @@ import tomllib
 import traceback
 from pathlib import Path
 
-CHECK_TAG = "check"     # metadata tag of the cells the grader leaves out
+CHECK_TAG = "check"     # metadata tag of check cells (for people and tools; lines decide)
 MARKER = "# Written by the grader from "
 HEADER = re.compile(r"# --- code cell (\d+) ---$")
-CHECK_LINE = re.compile(r"(from autograder\.notebook import check|check\(.*\))\s*(#.*)?$")
+# a check cell's lines, wherever they are: they run the tests, not the student's code
+CHECK_LINE = re.compile(r"(from autograder\.notebook import check|check\(\s*[\"']\w+[\"'].*\))"
+                        r"\s*(#.*)?$")
 
 SETUP = """\
 **The notebook edition of `{module}`.** Write your code in the code cells below:
@@ -193,14 +195,6 @@ def cell_source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def is_check_cell(cell: dict, code: str) -> bool:
-    if CHECK_TAG in (cell.get("metadata") or {}).get("tags", []):
-        return True
-    lines = [line.strip() for line in code.splitlines()
-             if line.strip() and not line.strip().startswith("#")]
-    return bool(lines) and all(CHECK_LINE.match(line) for line in lines)
-
-
 def module_source(notebook: dict, name: str) -> str:
     """The code cells as one Python file; each starts with a header line, so a
     line of the file can be traced back to its cell."""
@@ -213,14 +207,15 @@ def module_source(notebook: dict, name: str) -> str:
             continue
         number += 1
         code = cell_source(cell)
-        if is_check_cell(cell, code) or code.lstrip().startswith("%%"):
+        if code.lstrip().startswith("%%"):
             continue
         out.append(f"# --- code cell {number} ---")
         lines = code.splitlines()
         for i, line in enumerate(lines):
             stripped = line.lstrip()
-            if stripped.startswith(("!", "%")) and starts_statement(lines[:i]):
-                # IPython only; `pass` keeps the line count and any block around it valid
+            if (stripped.startswith(("!", "%")) or (CHECK_LINE.match(line) and line == stripped)) \
+                    and starts_statement(lines[:i]):
+                # IPython or the check; `pass` keeps the line count and any block around it
                 lines[i] = line[: len(line) - len(stripped)] + "pass  # left out: " + stripped[:60]
         out += lines
     return "\n".join(out) + "\n"

@@ -112,16 +112,21 @@ def test_module_source_leaves_out_checks_shell_lines_and_magics():
     cells = [{"cell_type": "markdown", "source": "# title"},
              {"cell_type": "code", "source": ["import torch\n", "!pip install x\n",
                                               "%matplotlib inline\n", "x = 1"]},
-             {"cell_type": "code", "source": 'check("q1")', "metadata": {}},
-             {"cell_type": "code", "source": "y = 2", "metadata": {"tags": ["check"]}},
+             {"cell_type": "code", "source": '# Q1\ncheck("q1")', "metadata": {"tags": ["check"]}},
+             {"cell_type": "code", "source": 'y = 2\ncheck("q2")  # mine\ncheck(y)'},
              {"cell_type": "code", "source": "%%time\nz = 3"},
-             {"cell_type": "code", "source": "def f():\n    !ls\n    return x"}]
+             {"cell_type": "code", "source": "def f():\n    !ls\n    return (x\n    % 2)"}]
     source = notebook.module_source({"cells": cells}, "hw.ipynb")
     compile(source, "hw.py", "exec")
-    assert "pip" not in source.replace("left out: !pip", "") and "y = 2" not in source
-    assert "z = 3" not in source and "q1" not in source
-    assert "# --- code cell 1 ---\nimport torch\npass" in source
-    assert "# --- code cell 5 ---\ndef f():\n    pass  # left out: !ls\n    return x" in source
+    lines = source.splitlines()
+    assert lines[0].startswith(notebook.MARKER) and "z = 3" not in source
+    assert lines[1:6] == ["# --- code cell 1 ---", "import torch", "pass  # left out: !pip install x",
+                          "pass  # left out: %matplotlib inline", "x = 1"]
+    assert lines[6:9] == ["# --- code cell 2 ---", "# Q1", 'pass  # left out: check("q1")']
+    assert lines[9:13] == ["# --- code cell 3 ---", "y = 2", 'pass  # left out: check("q2")  # mine',
+                           "check(y)"]      # not a check: a call of the student's own
+    assert lines[13:] == ["# --- code cell 5 ---", "def f():", "    pass  # left out: !ls",
+                          "    return (x", "    % 2)"]    # modulo, not a magic
 
 
 def test_which_notebook_is_graded(tmp_path):
