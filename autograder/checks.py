@@ -69,6 +69,14 @@ def expect_equal(seen, expected, what: str) -> None:
     assert seen == expected, f"{what} should be {expected!r}, but it is {describe(seen)}."
 
 
+def expect_depends_on_input(seen, what: str) -> None:
+    """Different inputs in a batch give different outputs: a model that ignores its
+    input (constant or zero logits) computes nothing."""
+    expect_tensor(seen, what)
+    assert len(seen) > 1 and not torch.allclose(seen, seen[:1].expand_as(seen)), (
+        f"{what} is the same for every input of the batch: it must depend on the input.")
+
+
 def only_when_right(check, what: str) -> None:
     """Gate a property test (input unchanged, no gradient left behind, the right call
     used, eval mode restored): it is worth its points only when the values it is about

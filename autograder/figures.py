@@ -1,9 +1,12 @@
 """Figure checks shared between assignments.
 
-The grader never trusts a figure object alone: a probe reads back the PNG the
-student's code wrote (`png_facts`) and describes the returned Figure's axes as
-plain data (`figure_facts`); judges (`expect_png`, `find_picture`,
-`expect_axis_coordinates`) decide in the grading process.
+A figure is judged by what it shows, whatever its size, dpi or margins: a
+probe describes the returned Figure's axes as plain data (`figure_facts`: the
+picture's array, extent, origin, the axis limits and the tick labels) and reads
+back the PNG the student's code wrote (`png_facts`), only to prove the file
+shows the same picture. Judges (`screen_picture`, `screen_edges`,
+`expect_axis_coordinates`, `expect_png`, `find_picture`) decide in the grading
+process.
 """
 from pathlib import Path
 
@@ -33,24 +36,36 @@ def png_facts(path) -> dict:
     return facts
 
 
-def picture_extent(ax) -> list[float] | None:
-    """(left, right, bottom, top) in data coordinates of the first image
-    (imshow) or colour mesh (pcolormesh) drawn in `ax`, or None."""
+def picture_of(ax) -> dict | None:
+    """The first image (imshow) or colour mesh (pcolormesh) drawn in `ax`: its
+    array, (left, right, bottom, top) in data coordinates and the origin (which
+    of bottom/top row 0 sits at), or None."""
+    import numpy as np
     if ax.images:
-        return [float(v) for v in ax.images[0].get_extent()]
+        image = ax.images[0]
+        return {"array": torch.as_tensor(np.array(image.get_array(), dtype=np.float64)),
+                "extent": [float(v) for v in image.get_extent()],
+                "origin": str(image.origin), "integer": image.get_array().dtype.kind in "ui"}
     from matplotlib.collections import QuadMesh
     for artist in ax.collections:
         if isinstance(artist, QuadMesh):
-            corners = artist.get_coordinates()
-            xs, ys = corners[..., 0], corners[..., 1]
-            return [float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())]
+            corners = artist.get_coordinates()   # (rows + 1, cols + 1, 2); row 0 at ys[0]
+            values = np.array(artist.get_array(), dtype=np.float64)
+            rows, cols = corners.shape[0] - 1, corners.shape[1] - 1
+            if values.size in (rows * cols, rows * cols * 3, rows * cols * 4):
+                values = values.reshape(rows, cols, -1).squeeze(-1) if values.size == rows * cols \
+                    else values.reshape(rows, cols, -1)
+            return {"array": torch.as_tensor(values),
+                    "extent": [float(corners[0, 0, 0]), float(corners[0, -1, 0]),
+                               float(corners[0, 0, 1]), float(corners[-1, 0, 1])],
+                    "origin": "lower", "integer": artist.get_array().dtype.kind in "ui"}
     return None
 
 
 def figure_facts(fig) -> dict:
     """The returned object as plain data: is it a Figure, its size in pixels and,
-    for each axes showing an image or colour mesh, its limits, the image extent and the ticks
-    that are drawn (position and label text)."""
+    for each axes showing an image or colour mesh, its limits, the picture (array,
+    extent, origin) and the ticks that are drawn (position and label text)."""
     from matplotlib.figure import Figure
     if not isinstance(fig, Figure):
         return {"is_figure": False, "type": type(fig).__name__}
@@ -58,8 +73,8 @@ def figure_facts(fig) -> dict:
     width, height = fig.get_size_inches() * fig.dpi
     axes = []
     for ax in fig.axes:
-        extent = picture_extent(ax)
-        if extent is None:
+        picture = picture_of(ax)
+        if picture is None:
             continue
 
         def ticks(axis, low, high):
@@ -69,25 +84,46 @@ def figure_facts(fig) -> dict:
 
         xlim, ylim = ax.get_xlim(), ax.get_ylim()
         axes.append({"xlim": [float(v) for v in xlim], "ylim": [float(v) for v in ylim],
-                     "extent": extent,
+                     "extent": picture["extent"], "picture": picture,
                      "xticks": ticks(ax.xaxis, *xlim), "yticks": ticks(ax.yaxis, *ylim)})
     return {"is_figure": True, "size": [round(float(width)), round(float(height))],
             "axes": axes}
 
 
 # -- judge side ---------------------------------------------------------------
-def expect_png(facts: dict, width: int, height: int, what: str) -> torch.Tensor:
-    """The file exists, is a PNG of the given size; returns its (H, W, 4) pixels."""
+def expect_png(facts: dict, what: str) -> torch.Tensor:
+    """The file exists and is a PNG (any size); returns its (H, W, 4) pixels."""
     assert facts.get("exists"), f"{what}: no file was written at the path it was given."
     assert facts.get("signature") == PNG_SIGNATURE and facts.get("pixels") is not None, (
         f"{what}: the file is not a PNG image (save it with fig.savefig(path) and a "
         f"path ending in .png).")
-    pixels = facts["pixels"]
-    h, w = pixels.shape[:2]
-    assert (w, h) == (width, height), (
-        f"{what}: the PNG is {w} x {h} pixels but should be {width} x {height} "
-        f"(figsize=(6, 6) inches at dpi=100, saved without bbox_inches='tight').")
-    return pixels
+    return facts["pixels"]
+
+
+def screen_edges(low: float, high: float, lim) -> tuple[float, float]:
+    """The data positions of a picture's edges `low`, `high` as seen on screen:
+    (the one at the left or bottom, the one at the right or top), given the
+    axis limits `lim` (decreasing limits mean an inverted axis)."""
+    return (low, high) if (high - low) * (lim[1] - lim[0]) > 0 else (high, low)
+
+
+def screen_picture(axes: dict, what: str) -> torch.Tensor:
+    """The RGB picture an axes shows, as seen on screen: row 0 at the bottom,
+    column 0 at the left, values in [0, 1], whatever the origin, extent and axis
+    directions used to draw it."""
+    picture = axes["picture"]
+    array = picture["array"].double()
+    assert array.ndim == 3 and array.shape[-1] in (3, 4), (
+        f"{what} shows an array of shape {tuple(array.shape)}; it should show the RGB "
+        f"gradient image, of shape (size, size, 3), not one channel with a colour map.")
+    array = array[..., :3] / (255.0 if picture["integer"] else 1.0)
+    left, right, bottom, top = picture["extent"]
+    first, last = (top, bottom) if picture["origin"] == "upper" else (bottom, top)
+    if (last - first) * (axes["ylim"][1] - axes["ylim"][0]) < 0:   # rows run down the screen
+        array = array.flip(0)
+    if (right - left) * (axes["xlim"][1] - axes["xlim"][0]) < 0:   # columns run leftwards
+        array = array.flip(1)
+    return array
 
 
 def find_picture(pixels: torch.Tensor, is_picture: torch.Tensor, what: str,

@@ -76,15 +76,36 @@ MUTANTS = {
     "axes in pixel coordinates": (
         [(IMSHOW, '    ax.imshow(image.numpy(), origin="lower", interpolation="nearest")\n')],
         ["q5_plot: axes_in_input_coordinates", "q5_plot: other_extent"]),
-    "saved with bbox_inches='tight' (wrong size)": (
-        [(SAVE, '    fig.savefig(path, dpi=100, bbox_inches="tight")\n')],
-        ["q5_plot: png_written"]),
+    "y axis inverted after drawing (y runs down the screen)": (
+        [(SAVE, "    ax.invert_yaxis()\n" + SAVE)],
+        ["q5_plot: pixels_follow_gradient_image", "q5_plot: axes_in_input_coordinates",
+         "q5_plot: other_extent"]),
+    "x axis inverted, ticks still input coordinates": (
+        [(SAVE, "    ax.set_xlim(extent, -extent)\n" + SAVE)],
+        ["q5_plot: pixels_follow_gradient_image", "q5_plot: other_extent"]),
+    "PNG saved before drawing (the file shows nothing)": (
+        [(SAVE, ""), ("    fig, ax = plt.subplots(figsize=(6, 6), dpi=100)\n",
+                      "    fig, ax = plt.subplots(figsize=(6, 6), dpi=100)\n" + SAVE)],
+        ["q5_plot: png_written", "q5_plot: other_extent"]),
+    "a single channel with a colour map instead of the RGB image": (
+        [(IMSHOW, IMSHOW.replace("image.numpy()", "image[..., 0].numpy()"))],
+        ["q5_plot: pixels_follow_gradient_image", "q5_plot: png_written"]),
     "figure not returned": (
         [("    plt.close(fig)\n    return fig\n", "    plt.close(fig)\n")],
         ["q5_plot: png_written", "q5_plot: axes_in_input_coordinates"]),
 }
 
 ALTERNATIVES = {
+    "saved with bbox_inches='tight'": [(SAVE, '    fig.savefig(path, bbox_inches="tight")\n')],
+    "another figsize and dpi (8 x 5 inches at 72 dpi, saved at 150 dpi)": [
+        ("    fig, ax = plt.subplots(figsize=(6, 6), dpi=100)\n",
+         "    fig, ax = plt.subplots(figsize=(8, 5), dpi=72)\n"),
+        (SAVE, "    fig.savefig(path, dpi=150)\n")],
+    "origin='upper' with the image flipped, uint8 colours, a colour bar": [
+        (IMSHOW, "    rgb = (image.flip(0) * 255).round().to(torch.uint8).numpy()\n"
+                 '    shown = ax.imshow(rgb, origin="upper", extent=(-extent, extent, -extent, extent),\n'
+                 '                      interpolation="nearest")\n'
+                 "    fig.colorbar(shown, ax=ax)\n")],
     "notes-style: named layers, backward() on the points, relabelled pixel ticks": [
         ("        self.layers = nn.Sequential(nn.Linear(2, 25), nn.ReLU(),\n"
          "                                    nn.Linear(25, 25), nn.ReLU(),\n"

@@ -59,5 +59,5 @@ def count_linear_regions(net, size=400, extent=1.0):
 def plot_linear_regions(net, path, size=400, extent=1.0):
     """Draw gradient_image(gradient_field(net, size, extent)) with the axes in
     input coordinates (x to the right, y up, both from -extent to extent),
-    save it as a 600 x 600 pixel PNG at `path` and return the Figure."""
+    save it as a PNG at `path` and return the Figure."""
     raise NotImplementedError("plot_linear_regions")

@@ -3,7 +3,7 @@ shape (size, size, 2), computed in one batched pass."""
 import torch
 from torch import nn
 
-from autograder.checks import expect_close, expect_shape, expect_finite
+from autograder.checks import expect_close, expect_finite, expect_shape, only_when_right
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False
@@ -117,6 +117,9 @@ def test_shape(env):
     """The field has shape (size, size, 2)."""
     for seen, (size, extent, seed) in zip(fields(env), CASES):
         expect_shape(seen, (size, size, 2), f"gradient_field(net, size={size}, extent={extent})")
+    size, extent, seed = CASES[0]
+    only_when_right(lambda: expect_matches_autograd(fields(env)[0], make_net(seed), size, extent,
+                                                    "gradient_field(net)"), "gradient_field(net)")
 
 
 @test_case(points=3, hidden=False)

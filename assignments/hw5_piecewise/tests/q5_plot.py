@@ -1,13 +1,18 @@
 """Q5: plot_linear_regions(net, path, size, extent) saves the gradient image as a PNG
-with axes in input coordinates and returns the Figure."""
+with axes in input coordinates and returns the Figure.
+
+Judged by content, at any figure size, dpi and margins: the returned Figure's
+picture (array, extent, origin, axis directions) and tick labels; the PNG at
+`path` only has to show the same picture."""
 import tempfile
 from pathlib import Path
 
 import torch
 from torch import nn
 
+from autograder.checks import only_when_right
 from autograder.figures import (expect_axis_coordinates, expect_png, figure_facts, find_picture,
-                                png_facts)
+                                png_facts, screen_edges, screen_picture)
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False
@@ -52,86 +57,96 @@ def expected_image(net, size, extent):
     return image
 
 
-def picture_match(pixels, box, image):
-    """Share of picture pixels whose colour matches the image cell drawn there
-    (top of the PNG = last row of the image = largest y)."""
-    top, bottom, left, right = box
+def share_matching(drawn, image):
+    """Share of the image's cells whose colour the drawn picture (rows from the
+    bottom, any resolution) has at the same place."""
     size = image.shape[0]
-    rows = torch.arange(top, bottom, dtype=torch.float64)
-    cols = torch.arange(left, right, dtype=torch.float64)
-    i = ((rows - top + 0.5) / (bottom - top) * size).long().clamp(0, size - 1)
-    j = ((cols - left + 0.5) / (right - left) * size).long().clamp(0, size - 1)
-    drawn = pixels[top:bottom, left:right, :3]
-    want = image.flip(0)[i][:, j]
-    return float(((drawn - want).abs().amax(-1) <= P["pixel_atol"]).float().mean())
+    rows = (torch.arange(size, dtype=torch.float64) + 0.5) / size
+    i = (rows * drawn.shape[0]).long().clamp(0, drawn.shape[0] - 1)
+    j = (rows * drawn.shape[1]).long().clamp(0, drawn.shape[1] - 1)
+    return float(((drawn[i][:, j].double() - image.double()).abs().amax(-1)
+                  <= P["pixel_atol"]).float().mean())
 
 
-def png_pixels(env, case):
-    seen = plots(env)[case]
-    side = P["png_pixels"]
-    return expect_png(seen["png"], side, side, "The file written by plot_linear_regions")
-
-
-@test_case(points=1, hidden=False)
-def test_png_written(env):
-    """plot_linear_regions writes a 600 x 600 PNG at `path` and returns a matplotlib Figure."""
-    png_pixels(env, 0)
-    figure = plots(env)[0]["figure"]
-    assert figure["is_figure"], (f"plot_linear_regions should return the matplotlib Figure, "
-                                 f"but it returned a {figure['type']}.")
-
-
-def expect_picture(env, case):
-    extent, seed = CASES[case]
-    pixels = png_pixels(env, case)
-    rgb = pixels[..., :3]
-    is_picture = (rgb[..., 2] < 0.05) & (rgb[..., :2].amax(-1) > 0.1)
-    what = f"The PNG written by plot_linear_regions (extent={extent})"
-    box = find_picture(pixels, is_picture, what, P["min_picture_fraction"])
-    image = expected_image(make_net(seed), P["plot_size"], extent)
-    share = picture_match(pixels, box, image)
+def expect_same_picture(drawn, image, what):
+    share = share_matching(drawn, image)
     if share >= P["pixel_match"]:
         return
     hints = {"upside down (row 0 of the image is y = -extent, at the bottom: "
              "use origin='lower')": image.flip(0),
              "transposed (the x axis shows the row index)": image.transpose(0, 1)}
     for hint, wrong in hints.items():
-        if picture_match(pixels, box, wrong) >= P["pixel_match"]:
+        if share_matching(drawn, wrong) >= P["pixel_match"]:
             raise AssertionError(f"{what}: the picture is {hint}.")
     raise AssertionError(
-        f"{what}: only {share:.0%} of the picture's pixels have the colour of "
+        f"{what}: only {share:.0%} of the picture has the colour of "
         f"gradient_image(gradient_field(net, size, extent)) at that place; at least "
         f"{P['pixel_match']:.0%} should (red = d/dx, green = d/dy, blue = 0).")
 
 
+def figure_axes(env, case):
+    figure = plots(env)[case]["figure"]
+    assert figure["is_figure"], (f"plot_linear_regions should return the matplotlib Figure, "
+                                 f"but it returned a {figure['type']}.")
+    assert figure["axes"], "The returned Figure has no axes showing an image (use imshow or pcolormesh)."
+    return figure["axes"][0]
+
+
+def expect_picture(env, case):
+    """The returned Figure shows the gradient image, x to the right and y up on screen."""
+    extent, seed = CASES[case]
+    image = expected_image(make_net(seed), P["plot_size"], extent)
+    what = f"The picture in the Figure plot_linear_regions returned (extent={extent})"
+    expect_same_picture(screen_picture(figure_axes(env, case), what), image, what)
+
+
+def expect_png_shows_it(env, case):
+    """The file at `path` is a PNG (any size, dpi, margins) showing the same picture."""
+    extent, seed = CASES[case]
+    pixels = expect_png(plots(env)[case]["png"], "The file written by plot_linear_regions")
+    rgb = pixels[..., :3]
+    is_picture = (rgb[..., 2] < 0.05) & (rgb[..., :2].amax(-1) > 0.1)
+    what = f"The PNG written by plot_linear_regions (extent={extent})"
+    top, bottom, left, right = find_picture(pixels, is_picture, what, P["min_picture_fraction"])
+    drawn = rgb[top:bottom, left:right].flip(0)          # rows from the bottom, as on screen
+    expect_same_picture(drawn, expected_image(make_net(seed), P["plot_size"], extent), what)
+
+
 def expect_input_coordinates(env, case):
     extent, seed = CASES[case]
-    figure = plots(env)[case]["figure"]
-    assert figure["is_figure"], "plot_linear_regions should return the matplotlib Figure."
-    assert figure["axes"], "The returned Figure has no axes showing an image (use imshow or pcolormesh)."
-    axes = figure["axes"][0]
+    axes = figure_axes(env, case)
     left, right, bottom, top = axes["extent"]
     atol = P["tick_atol"] * 2 * extent
-    expect_axis_coordinates(axes["xticks"], left, right, -extent, extent,
-                            f"The x axis (extent={extent})", atol)
-    expect_axis_coordinates(axes["yticks"], bottom, top, -extent, extent,
-                            f"The y axis (extent={extent})", atol)
+    # -extent at the screen's left and bottom edge of the picture: x to the right, y up
+    expect_axis_coordinates(axes["xticks"], *screen_edges(left, right, axes["xlim"]), -extent,
+                            extent, f"The x axis (extent={extent})", atol)
+    expect_axis_coordinates(axes["yticks"], *screen_edges(bottom, top, axes["ylim"]), -extent,
+                            extent, f"The y axis (extent={extent})", atol)
+
+
+@test_case(points=1, hidden=False)
+def test_png_written(env):
+    """plot_linear_regions returns a matplotlib Figure and writes a PNG at `path` showing its picture (any size)."""
+    figure_axes(env, 0)
+    expect_png_shows_it(env, 0)
 
 
 @test_case(points=3, hidden=False)
 def test_pixels_follow_gradient_image(env):
-    """The PNG shows gradient_image of the net, x to the right and y up."""
+    """The Figure shows gradient_image of the net, x to the right and y up."""
     expect_picture(env, 0)
 
 
 @test_case(points=2, hidden=False)
 def test_axes_in_input_coordinates(env):
     """Tick labels are input coordinates: x from -1 (left) to 1 (right), y from -1 (bottom) to 1 (top)."""
+    only_when_right(lambda: expect_picture(env, 0), "the picture")
     expect_input_coordinates(env, 0)
 
 
 @test_case(points=2, hidden=True)
 def test_other_extent(env):
-    """With extent=2 the picture and the tick labels follow [-2, 2]^2."""
+    """With extent=2 the picture, the PNG and the tick labels follow [-2, 2]^2."""
     expect_picture(env, 1)
+    expect_png_shows_it(env, 1)
     expect_input_coordinates(env, 1)
