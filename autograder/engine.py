@@ -240,6 +240,7 @@ class WorkerSession:
             raise SandboxError(hello["grader_error"])
         self.import_errors = hello.get("import_errors", {})
         self.import_limit = str(hello.get("limit") or "")
+        self.sandbox.kill_strays()   # what its code started at import does not run on
 
     def stop(self) -> None:
         if self.process is not None:
@@ -264,7 +265,10 @@ class WorkerSession:
     # -- protocol --------------------------------------------------------
     def _died(self, during: str) -> LimitReached:
         code = self.process.wait()
+        memory = self.sandbox.memory_killed()   # read before stop() removes its cgroup
         self.stop()
+        if memory:
+            return self._limit_reached("memory", during)
         if code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
             return LimitReached(f"Your code used more than the {self.limits.cpu_seconds} s of "
                                 f"CPU time allowed while {during}.", "cpu")
@@ -294,17 +298,19 @@ class WorkerSession:
         return data
 
     def _watch(self, during: str) -> None:
-        """While waiting: all the worker's processes together within the limits."""
-        count, memory = self.sandbox.usage()
-        if memory > self.limits.memory_mb:
+        """While waiting and after each reply: all the worker's processes together
+        within the limits (memory, processes, CPU time; see Sandbox.over_limit)."""
+        limit = self.sandbox.over_limit()
+        if limit:
             self.stop()
-            raise LimitReached(f"Your code used more than the {self.limits.memory_mb} MB "
-                               f"of memory allowed (all its processes together) while "
-                               f"{during}.", "memory")
-        if count > self.limits.processes:
-            self.stop()
-            raise LimitReached(f"Your code started more than the {self.limits.processes} "
-                               f"processes allowed while {during}.", "processes")
+            raise self._limit_reached(limit, during)
+
+    def _limit_reached(self, limit: str, during: str) -> LimitReached:
+        what = {"memory": f"used more than the {self.limits.memory_mb} MB of memory allowed",
+                "processes": f"started more than the {self.limits.processes} processes allowed",
+                "cpu": f"used more than the {self.limits.cpu_seconds} s of CPU time allowed"}
+        return LimitReached(f"Your code {what[limit]} (all its processes together) while "
+                            f"{during}.", limit)
 
     def _receive(self, seconds: float, during: str, nonce: str) -> dict:
         """The next reply; it must carry the nonce of the request it answers, so
@@ -359,7 +365,10 @@ class WorkerSession:
             self.stop()
             raise LimitReached("The process running your code stopped before this test.",
                                "crash")
-        return self._receive(seconds, during="running this test", nonce=nonce)
+        reply = self._receive(seconds, during="running this test", nonce=nonce)
+        self._watch("running this test")   # e.g. a child killed for memory meanwhile
+        self.sandbox.kill_strays()         # only the worker runs between probes
+        return reply
 
 
 class RemoteEnv:

@@ -98,6 +98,7 @@ from pathlib import Path
 UID_BASE = 2_000_000_000     # dedicated uids: UID_BASE + launcher pid (pid_max <= 2**22)
 SANDBOX_DIR = "/tmp/sandbox"  # where the worker sees its folder when /tmp is private
 REPORT_TIMEOUT = 60.0         # seconds for the launcher to set everything up
+WATCH_EVERY = 0.5             # the engine checks the limits this often while it waits
 SYSTEM_DIRS = {"/", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc", "/proc",
                "/sys", "/dev", "/run", "/var", "/opt", "/home", "/tmp", "/boot", "/srv",
                "/mnt", "/media"}
@@ -129,7 +130,9 @@ class Limits:
     processes: int = 64      # processes + threads of the worker (RLIMIT_NPROC)
     file_size_mb: int = 256  # largest file it may write, its printed output included
     disk_mb: int = 512       # private /tmp, /dev/shm and working copy (namespaces mode)
-    cpu_seconds: int = 0     # RLIMIT_CPU backstop per worker process (0: none)
+    files: int = 20000       # files and folders in that private disk (tmpfs nr_inodes)
+    cpu_seconds: int = 0     # CPU time of all its processes together (0: none)
+    cpus: int = 2            # cores its processes may use at once (cgroup cpu quota)
     open_files: int = 1024
     restarts: int = 8        # worker restarts after crashes before the rest is not run
 
@@ -147,7 +150,10 @@ LIMIT_WORDS = {  # status label and the plain sentence a results file shows
     "processes": ("process limit", "started more than the {processes} processes/threads allowed"),
     "file size": ("file size limit", "wrote a file (or printed output) over the "
                                      "{file_size_mb} MB allowed"),
-    "cpu": ("CPU limit", "used more than the {cpu_seconds} s of CPU time allowed"),
+    "cpu": ("CPU limit", "used more than the {cpu_seconds} s of CPU time allowed "
+                         "(all its processes together)"),
+    "disk": ("disk limit", "filled its private disk space ({disk_mb} MB and {files} files "
+                           "and folders allowed)"),
     "crash": ("crashed", "crashed the process running it (or exited early)"),
     "tamper": ("tampering", "wrote into the grader's channel or answered in its place"),
 }
@@ -225,21 +231,6 @@ def runtime_paths() -> list[str]:
     return sorted(p for p in {os.path.realpath(p) for p in found} | found if os.path.exists(p))
 
 
-def _blocked_ancestor(path: str, covered: list[str]) -> str | None:
-    """The highest folder above `path` that is covered or that others cannot enter."""
-    for folder in [str(p) for p in reversed(Path(path).parents)] + [path]:
-        if folder == "/":
-            continue
-        if any(is_under(folder, c) for c in covered):
-            return folder
-        try:
-            if os.path.isdir(folder) and not os.stat(folder).st_mode & stat.S_IXOTH:
-                return folder
-        except OSError:
-            return None
-    return None
-
-
 def _minimal(paths) -> list[str]:
     keep = []
     for p in sorted(set(paths), key=lambda p: (p.count("/"), p)):
@@ -295,30 +286,331 @@ def _status_kb(pid: int, key: str) -> int:
     return 0
 
 
-def _pss_anon_kb(pid: int) -> int:
+def _rollup_kb(pid: int, keys=("Pss_Anon:", "Pss_Shmem:")) -> int:
+    total, found = 0, False
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
-                if line.startswith("Pss_Anon:"):
-                    return int(line.split()[1])
+                if line.startswith(keys):
+                    total += int(line.split()[1])
+                    found = True
     except (OSError, ValueError, IndexError):
         pass
-    return _status_kb(pid, "RssAnon:")
+    return total if found else _status_kb(pid, "RssAnon:") + _status_kb(pid, "RssShmem:")
 
 
-def anonymous_memory_mb(pids, above_mb: float = 0.0) -> float:
-    """Anonymous memory of these processes together, in MB. RssAnon (cheap) counts
-    pages shared after fork once per process; only when that sum is over
-    `above_mb` is the proportional Pss_Anon (slower to read) summed instead."""
+def _held_shared_kb(pids) -> int:
+    """Memfds and deleted or /dev/shm files these processes hold open but none of them
+    maps (mapped pages are in Pss_Shmem already): each file once, by inode."""
+    held, mapped = {}, set()
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if not (link.startswith(("/memfd:", "/dev/shm/")) or link.endswith("(deleted)")):
+                    continue
+                info = os.stat(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                held[(info.st_dev, info.st_ino)] = info.st_blocks // 2
+    if not held:
+        return 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/maps") as f:
+                for line in f:
+                    fields = line.split(maxsplit=5)
+                    if len(fields) > 4 and fields[4] != "0":
+                        major, minor = (int(x, 16) for x in fields[3].split(":"))
+                        mapped.add((os.makedev(major, minor), int(fields[4])))
+        except (OSError, ValueError):
+            continue
+    return sum(kb for key, kb in held.items() if key not in mapped)
+
+
+def memory_mb(pids, above_mb: float = 0.0) -> float:
+    """Memory of these processes together, in MB: anonymous and shared (shared
+    mappings, memfds, deleted tmpfs files held open), each shared page or file once.
+    RssAnon + RssShmem (cheap) count pages shared after fork once per process;
+    only when that is over `above_mb` is the proportional Pss (slower) summed."""
     pids = list(pids)
-    rss = sum(_status_kb(pid, "RssAnon:") for pid in pids) / 1024
-    if rss <= above_mb or len(pids) <= 1:
-        return rss
-    return sum(_pss_anon_kb(pid) for pid in pids) / 1024
+    held = _held_shared_kb(pids) / 1024
+    quick = sum(_status_kb(p, "RssAnon:") + _status_kb(p, "RssShmem:") for p in pids) / 1024
+    if quick + held <= above_mb or len(pids) <= 1 and not held:
+        return quick + held
+    return sum(_rollup_kb(p) for p in pids) / 1024 + held
 
+
+anonymous_memory_mb = memory_mb   # the name it had before shared memory counted
+
+
+def cpu_seconds_of(pid: int) -> tuple[tuple[int, int], float]:
+    """((pid, start time), user + system CPU seconds) of one process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+    except OSError:
+        return (pid, 0), 0.0
+    fields = data[data.rindex(b")") + 2:].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (pid, int(fields[19])), (int(fields[11]) + int(fields[12])) / ticks
+
+
+# -- cgroups (engine side) --------------------------------------------------------------
+CGROUP_PERIOD_US = 100_000
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def _put(path: str, value) -> None:
+    with open(path, "w") as f:
+        f.write(str(value))
+
+
+def _cgroup_mounts() -> list[tuple[str, str, str, set]]:
+    """(fstype, mount root, mount point, controllers) of every cgroup hierarchy."""
+    found = []
+    for line in _read("/proc/self/mountinfo").splitlines():
+        fields = line.split()
+        if "-" not in fields:
+            continue
+        tail = fields[fields.index("-") + 1:]
+        if len(tail) >= 3 and tail[0] in ("cgroup", "cgroup2"):
+            found.append((tail[0], fields[3], fields[4], set(tail[2].split(","))))
+    return found
+
+
+def _own_cgroups() -> dict[str, str]:
+    """Controller (or '' for v2) -> this process's cgroup path, from /proc/self/cgroup."""
+    own = {}
+    for line in _read("/proc/self/cgroup").splitlines():
+        _, names, path = line.split(":", 2)
+        for name in names.split(",") if names else [""]:
+            own[name] = path
+    return own
+
+
+def _place(mount_root: str, mount_point: str, path: str) -> str:
+    """The folder of cgroup `path` under a hierarchy mounted at mount_point."""
+    if is_under(path, mount_root):
+        inner = os.path.join(mount_point, os.path.relpath(path, mount_root))
+        if os.path.isdir(inner):
+            return os.path.normpath(inner)
+    return mount_point
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+
+
+def cpu_budget(limits: Limits) -> str:
+    return f"{limits.cpu_seconds} s" if limits.cpu_seconds else \
+        "the submission's budget (import_timeout + submission_timeout)"
+
+
+class Cgroup:
+    """The worker's own cgroup: memory (shared memory and tmpfs included), processes,
+    CPU share and CPU time of all its processes together, enforced by the kernel.
+    cgroup v2 where memory, pids and cpu are delegated to the grader's cgroup, else
+    the cgroup v1 hierarchies there are; `create` says why not where none is usable."""
+    WANTED = ("memory", "pids", "cpu", "cpuacct")
+    made = 0
+
+    def __init__(self, version: str, dirs: dict[str, str]):
+        self.version = version
+        self.dirs = dirs              # controller -> folder ('cpuacct' is 'cpu' in v2)
+        self.cpu_before = 0.0
+
+    @classmethod
+    def create(cls, limits: Limits) -> tuple["Cgroup | None", str]:
+        if os.environ.get("AUTOGRADER_CGROUP") == "0":
+            return None, "turned off (AUTOGRADER_CGROUP=0)"
+        cls.made += 1
+        name = f"autograder-{os.getpid()}-{cls.made}"
+        mounts, own = _cgroup_mounts(), _own_cgroups()
+        why = "no cgroup hierarchy is mounted"
+        for fstype, mount_root, point, _ in mounts:
+            if fstype != "cgroup2":
+                continue
+            parent = _place(mount_root, point, own.get("", "/"))
+            try:
+                have = set(_read(f"{parent}/cgroup.controllers").split())
+                if not {"memory", "pids", "cpu"} <= have:
+                    raise OSError(f"controllers {' '.join(sorted(have)) or 'none'} delegated")
+                if not {"memory", "pids", "cpu"} <= set(_read(f"{parent}/cgroup.subtree_control").split()):
+                    _put(f"{parent}/cgroup.subtree_control", "+memory +pids +cpu")
+                cls._sweep(parent)
+                folder = f"{parent}/{name}"
+                os.mkdir(folder)
+                group = cls("v2", {c: folder for c in cls.WANTED})
+                try:
+                    group._limit(limits)
+                except OSError:
+                    group.remove()
+                    raise
+                return group, ""
+            except OSError as exc:
+                why = f"cgroup v2 at {parent} is not usable ({exc.strerror or exc})"
+        dirs = {}
+        try:
+            for fstype, mount_root, point, options in mounts:
+                for controller in cls.WANTED:
+                    if fstype == "cgroup" and controller in options and controller not in dirs:
+                        parent = _place(mount_root, point, own.get(controller, "/"))
+                        if os.access(parent, os.W_OK):
+                            same = [d for d in dirs.values() if os.path.dirname(d) == parent]
+                            folder = same[0] if same else f"{parent}/{name}"
+                            if not same:
+                                cls._sweep(parent)
+                                os.mkdir(folder)
+                            dirs[controller] = folder
+            if "memory" not in dirs:
+                raise OSError(why if not dirs else "no writable cgroup v1 memory hierarchy")
+            group = cls("v1", dirs)
+            group._limit(limits)
+            return group, ""
+        except OSError as exc:
+            if dirs:
+                cls("v1", dirs).remove()
+            return None, f"{why}; cgroup v1: {exc.strerror or exc}"
+
+    @staticmethod
+    def _sweep(parent: str) -> None:
+        """Remove cgroups left by graders that died (their pid is in the name)."""
+        try:
+            names = os.listdir(parent)
+        except OSError:
+            return
+        for entry in names:
+            parts = entry.split("-")
+            if len(parts) == 3 and parts[0] == "autograder" and parts[1].isdigit() \
+                    and not _alive(int(parts[1])):
+                try:
+                    os.rmdir(f"{parent}/{entry}")
+                except OSError:
+                    pass
+
+    def _limit(self, limits: Limits) -> None:
+        memory = limits.memory_mb * 2**20
+        quota = int(limits.cpus * CGROUP_PERIOD_US)
+        d = self.dirs
+        if self.version == "v2":
+            _put(f"{d['memory']}/memory.max", memory)
+            if os.path.exists(f"{d['memory']}/memory.swap.max"):
+                _put(f"{d['memory']}/memory.swap.max", 0)
+            _put(f"{d['pids']}/pids.max", limits.processes)
+            if quota > 0:
+                _put(f"{d['cpu']}/cpu.max", f"{quota} {CGROUP_PERIOD_US}")
+            return
+        _put(f"{d['memory']}/memory.limit_in_bytes", memory)
+        try:   # swap too, where the kernel accounts it
+            _put(f"{d['memory']}/memory.memsw.limit_in_bytes", memory)
+        except OSError:
+            pass
+        if "pids" in d:
+            _put(f"{d['pids']}/pids.max", limits.processes)
+        if "cpu" in d and quota > 0:
+            _put(f"{d['cpu']}/cpu.cfs_period_us", CGROUP_PERIOD_US)
+            _put(f"{d['cpu']}/cpu.cfs_quota_us", quota)
+
+    def controllers(self) -> list[str]:
+        return [c for c in self.WANTED if c in self.dirs and not (self.version == "v2" and c == "cpuacct")]
+
+    def procs_files(self) -> list[str]:
+        return sorted({f"{d}/cgroup.procs" for d in self.dirs.values()})
+
+    def pids(self) -> list[int]:
+        found = set()
+        for path in self.procs_files():
+            found |= {int(p) for p in _read(path).split()}
+        return sorted(found)
+
+    def memory_mb(self) -> float:
+        name = "memory.current" if self.version == "v2" else "memory.usage_in_bytes"
+        text = _read(f"{self.dirs['memory']}/{name}").strip()
+        return int(text) / 2**20 if text.isdigit() else 0.0
+
+    def oom_kills(self) -> int:
+        """How often the kernel killed a process of this cgroup for memory (v1 kernels
+        without an oom_kill count: how often the limit was hit and nothing reclaimable)."""
+        text = _read(f"{self.dirs['memory']}/" + ("memory.events" if self.version == "v2"
+                                                   else "memory.oom_control"))
+        for line in text.splitlines():
+            if line.startswith("oom_kill "):
+                return int(line.split()[1])
+        if self.version == "v1" and "under_oom 1" in text:
+            return 1
+        return 0
+
+    def cpu_seconds(self) -> float | None:
+        if self.version == "v2":
+            for line in _read(f"{self.dirs['cpu']}/cpu.stat").splitlines():
+                if line.startswith("usage_usec "):
+                    return int(line.split()[1]) / 1e6
+            return None
+        if "cpuacct" not in self.dirs:
+            return None
+        text = _read(f"{self.dirs['cpuacct']}/cpuacct.usage").strip()
+        return int(text) / 1e9 if text.isdigit() else None
+
+    def remove(self) -> None:
+        """Remove the cgroup (once its processes are gone: the caller kills them)."""
+        for folder in sorted(set(self.dirs.values())):
+            for _ in range(100):
+                try:
+                    os.rmdir(folder)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    for pid in {int(p) for p in _read(f"{folder}/cgroup.procs").split()}:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except OSError:
+                            pass
+                    time.sleep(0.01)
+
+    def describe(self, limits: Limits) -> list[str]:
+        v, files = self.version, {"v2": ("memory.max", "pids.max", "cpu.max", "cpu.stat"),
+                                  "v1": ("memory.limit_in_bytes", "pids.max",
+                                         "cpu.cfs_quota_us", "cpuacct.usage")}[self.version]
+        lines = [f"memory: {limits.memory_mb} MB for all its processes together, shared "
+                 f"memory, memfds and tmpfs files it writes included (cgroup {v} {files[0]}); an "
+                 f"out-of-memory kill is reported as the memory limit"]
+        if "pids" in self.dirs:
+            lines.append(f"processes and threads: {limits.processes} for all together "
+                         f"(cgroup {v} {files[1]})")
+        if "cpu" in self.dirs and limits.cpus > 0:
+            lines.append(f"CPU share: at most {limits.cpus} cores at once (cgroup {v} {files[2]})")
+        if self.cpu_seconds() is not None:
+            lines.append(f"CPU time: {cpu_budget(limits)} for all its processes together "
+                         f"(cgroup {v} {files[3]})")
+        return lines
 
 class Sandbox:
-    """Engine side: start the worker through the launcher, watch it, kill it."""
+    """Engine side: start the worker through the launcher, watch it, kill it.
+
+    Each start gets its own cgroup where one is usable (see Cgroup), removed when
+    the worker is killed; without one, `over_limit` counts memory (shared memory
+    included) and CPU time over the process tree instead. CPU time adds up over
+    restarts: `cpu_seconds` is the submission's budget, not one worker's."""
 
     def __init__(self, root: Path, limits: Limits, *, hide=(), data=(), cache=None):
         self.root = Path(root)
@@ -329,19 +621,32 @@ class Sandbox:
         self.process: subprocess.Popen | None = None
         self.report: dict = {}
         self.uids: list[int] = []   # every uid a worker ran as, for checks afterwards
+        self.cgroup: Cgroup | None = None
+        self.cgroup_used = ""       # the last cgroup's version and controllers, for describe
+        self.cgroup_lines: list[str] = []
+        self.no_cgroup = ""         # why there was none
+        self.cpu_spent = 0.0        # by workers already gone
+        self._cpu_seen: dict = {}   # (pid, start time) -> CPU seconds, without a cgroup
+        self._unused: Cgroup | None = None
 
     def start(self, argv: list[str], env: dict, workdir: str, **popen) -> subprocess.Popen:
         """Run argv (cwd = root/workdir) in the sandbox; returns the launcher's Popen."""
+        self.cgroup, self.no_cgroup = Cgroup.create(self.limits)
         read_end, write_end = os.pipe()
         plan = {"root": str(self.root), "workdir": workdir, "argv": argv, "env": env,
                 "limits": asdict(self.limits), "hide": self.hide, "data": self.data,
                 "cache": self.cache, "report_fd": write_end, "parent": os.getpid(),
-                "best_mode": os.environ.get("AUTOGRADER_SANDBOX", "namespaces")}
+                "best_mode": os.environ.get("AUTOGRADER_SANDBOX", "namespaces"),
+                "cgroup": self.cgroup.procs_files() if self.cgroup else []}
         flags = ["-P"] if sys.version_info >= (3, 11) else []
         try:
             self.process = subprocess.Popen(
                 [sys.executable, *flags, "-s", "-m", "autograder.sandbox", json.dumps(plan)],
                 cwd=self.root, env=env, pass_fds=(write_end,), start_new_session=True, **popen)
+        except BaseException:
+            if self.cgroup:
+                self.cgroup.remove()
+            raise
         finally:
             os.close(write_end)
         try:
@@ -350,6 +655,11 @@ class Sandbox:
             os.close(read_end)
         if self.report.get("uid") is not None:
             self.uids.append(self.report["uid"])
+        if self.cgroup and self.report.get("ok") and not self.report.get("cgroup_joined"):
+            self.no_cgroup = f"the worker could not join it ({self.report.get('cgroup_error')})"
+            self._unused, self.cgroup = self.cgroup, None   # removed with the worker
+        if self.cgroup:
+            self.cgroup_lines = self.cgroup.describe(self.limits)
         if not self.report.get("ok"):
             self.kill()
             raise SandboxError("The sandbox for student code could not be set up: "
@@ -379,19 +689,76 @@ class Sandbox:
         return self.report.get("uid")
 
     def pids(self) -> list[int]:
+        """The launcher and every process of the sandbox: its tree, its uid, its cgroup."""
         if self.process is None:
             return []
-        return processes_of(self.process.pid, self.uid)
+        found = set(processes_of(self.process.pid, self.uid))
+        if self.cgroup:
+            found |= set(self.cgroup.pids())
+        return sorted(found)
+
+    def worker_pids(self) -> list[int]:
+        launcher = self.process.pid if self.process else None
+        return [p for p in self.pids() if p != launcher]
 
     def usage(self) -> tuple[int, float]:
         """(processes, memory in MB) of the worker and all it started, launcher left out.
         The count matters where RLIMIT_NPROC cannot (a worker left running as root)."""
-        launcher = self.process.pid if self.process else None
-        pids = [p for p in self.pids() if p != launcher]
-        return len(pids), anonymous_memory_mb(pids, above_mb=self.limits.memory_mb)
+        pids = self.worker_pids()
+        if self.cgroup:
+            return len(pids), self.cgroup.memory_mb()
+        return len(pids), memory_mb(pids, above_mb=self.limits.memory_mb)
+
+    def cpu_used(self, pids=None) -> float:
+        """CPU seconds of all the submission's processes so far, every worker together."""
+        used = self.cgroup.cpu_seconds() if self.cgroup else None
+        if used is not None:
+            return self.cpu_spent + used
+        for pid in self.worker_pids() if pids is None else pids:
+            key, seconds = cpu_seconds_of(pid)
+            self._cpu_seen[key] = max(seconds, self._cpu_seen.get(key, 0.0))
+        return self.cpu_spent + sum(self._cpu_seen.values())
+
+    def memory_killed(self) -> bool:
+        """Whether the kernel killed one of its processes for the memory limit."""
+        return bool(self.cgroup and self.cgroup.oom_kills())
+
+    def over_limit(self) -> str:
+        """The limit (a LIMIT_WORDS key) all the worker's processes together are over
+        now, or ''. Called by the engine while it waits and after each probe."""
+        if self.process is None:
+            return ""
+        pids = self.worker_pids()
+        if self.cgroup and self.cgroup.oom_kills():
+            return "memory"
+        if not self.cgroup and memory_mb(pids, self.limits.memory_mb) > self.limits.memory_mb:
+            return "memory"
+        if len(pids) > self.limits.processes:
+            return "processes"
+        if self.limits.cpu_seconds and self.cpu_used(pids) > self.limits.cpu_seconds:
+            return "cpu"
+        return ""
+
+    def kill_strays(self) -> int:
+        """Kill every process of the sandbox but the launcher and the worker, so what
+        student code started does not run on between probes. Returns how many."""
+        if self.process is None or not self.report.get("worker"):
+            return 0
+        keep = {self.process.pid, self.report["worker"]}
+        strays = [p for p in self.pids() if p not in keep]
+        if strays:
+            self.cpu_used(strays)   # counted before they go, where no cgroup counts
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        return len(strays)
 
     def kill(self) -> None:
-        """SIGKILL every process of this sandbox, until none is left."""
+        """SIGKILL every process of this sandbox, until none is left; then add up its
+        CPU time, remove its cgroup and (uid mode) the files its user left in the
+        host's shared temporary folders."""
         if self.process is None:
             return
         for _ in range(50):
@@ -411,10 +778,60 @@ class Sandbox:
                     pass
             time.sleep(0.01)
         self.process.wait()
+        if self.cgroup:
+            self.cpu_spent += self.cgroup.cpu_seconds() or 0.0
+            self.cgroup.remove()
+            self.cgroup = None
+        else:
+            self.cpu_spent += sum(self._cpu_seen.values())
+        if self._unused:
+            self._unused.remove()
+            self._unused = None
+        self._cpu_seen = {}
+        if self.report.get("mode") == "uid" and self.uid is not None:
+            remove_files_of(self.uid)
 
     def describe(self) -> list[str]:
-        return list(self.report.get("measures", [])) + [
-            "NOT: " + text for text in self.report.get("missing", [])]
+        lines = list(self.report.get("measures", []))
+        missing = list(self.report.get("missing", []))
+        if self.cgroup_lines:
+            lines += self.cgroup_lines
+        else:
+            lines += [f"memory: {self.limits.memory_mb} MB for all its processes together, "
+                      f"shared mappings, memfds and deleted tmpfs files held open included "
+                      f"(watchdog, every {WATCH_EVERY:g} s while a test runs)",
+                      f"CPU time: {cpu_budget(self.limits)} for all its processes together "
+                      f"(watchdog, summing the process tree every {WATCH_EVERY:g} s)"]
+            missing += [f"kernel-enforced limits for all its processes together and a CPU "
+                        f"share cap (no cgroup: {self.no_cgroup})"]
+        lines.append("processes its code started are killed when each test's probe returns")
+        if self.report.get("mode") == "uid":
+            lines.append("files its user left in /tmp, /var/tmp, /run/lock and /dev/shm are "
+                         "removed when it is done")
+        return lines + ["NOT: " + text for text in missing]
+
+
+SHARED_TMP = ("/tmp", "/var/tmp", "/run/lock", "/dev/shm")
+
+
+def remove_files_of(uid: int, folders=SHARED_TMP) -> None:
+    """Remove what a sandbox user left in the host's world-writable folders ('uid'
+    mode: no private /tmp). Only entries that user owns, never following links."""
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 # -- launcher ---------------------------------------------------------------------------
@@ -462,37 +879,95 @@ def _chown_tree(path: str, uid: int) -> None:
             os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
 
 
+SYSTEM_BINDS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
+PRIVATE_PLACES = {"/var/tmp": ".var-tmp", "/run/lock": ".run-lock", "/dev/shm": ".shm"}
+PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
+MNT_DETACH = 2
+
+
+def pivot_root(new: str, old: str) -> None:
+    number = PIVOT_ROOT.get(os.uname().machine)
+    if number is None:
+        raise OSError(38, f"pivot_root: unknown system call number on {os.uname().machine}")
+    _call(libc().syscall(ctypes.c_long(number), _b(new), _b(old)), "pivot_root")
+
+
 def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list) -> str:
-    """Unshare, hide, expose, give a private /tmp; return the worker's new root folder."""
+    """Unshare, then build the worker's root from an allowlist and pivot into it:
+    read-only system folders, the Python runtime and the data folders bound back,
+    a minimal /dev, /proc, /sys read-only, and one private tmpfs (disk_mb, files)
+    for /tmp, /var/tmp, /run/lock, /dev/shm, the home and the submission's copy.
+    Everything else of the host is absent. Returns the worker's folder."""
     unshare(NAMESPACES)
     mount(None, "/", None, MS_REC | MS_PRIVATE)   # nothing below leaks to the host
     root, limits = plan["root"], plan["limits"]
     root_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     hidden = [os.path.realpath(p) for p in plan["hide"]]
-    hidden = [p for p in hidden if os.path.isdir(p) and p not in SYSTEM_DIRS
-              and not is_under(p, "/tmp") and not is_under(p, "/proc")]
-    needed = runtime_paths() + [os.path.realpath(p) for p in plan["data"] if os.path.exists(p)]
+    system = [p for p in SYSTEM_BINDS if os.path.lexists(p)]
+    links = {p: os.readlink(p) for p in system if os.path.islink(p)}
+    wanted = runtime_paths() + [os.path.realpath(p) for p in plan["data"] if os.path.exists(p)]
+    wanted = [p for p in wanted if os.path.isdir(p) or os.path.isfile(p)]
+    refused = sorted({p for p in wanted if any(is_under(h, p) for h in hidden)})
+    binds = _minimal(p for p in wanted if p not in refused and not is_under(p, root)
+                     and not any(is_under(p, s) for s in system))
     caches = {name: os.path.realpath(p) for name, p in plan["cache"].items()
-              if os.path.isdir(p)}
-    covers = list(hidden) + ["/tmp"]
-    for path in needed + list(caches.values()):
-        blocked = _blocked_ancestor(path, covers)
-        if blocked and blocked not in SYSTEM_DIRS:
-            covers.append(blocked)
-    covers = _minimal(covers)
-    expose = _minimal(p for p in needed if any(is_under(p, c) for c in covers)
-                      and not is_under(p, root))
-    opened = {p: os.open(p, os.O_PATH) for p in expose + list(caches.values())}
+              if os.path.isdir(p) and not any(is_under(h, os.path.realpath(p)) for h in hidden)}
+    absent = sorted(f"/{n}" for n in os.listdir("/") if os.path.isdir(f"/{n}")
+                    and f"/{n}" not in system + ["/dev", "/proc", "/sys", "/tmp"])
+    opened = {p: os.open(p, os.O_PATH) for p in [*system, *binds, *caches.values()]
+              if p not in links}
+    devices = {}
+    for name in DEVICES:
+        try:
+            devices[name] = os.open(f"/dev/{name}", os.O_PATH)
+        except OSError:
+            pass
 
-    for cover in covers:
-        if cover == "/tmp":
-            mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-                  f"size={limits['disk_mb']}m,mode=1777")
+    # The new root: a small tmpfs (over /tmp, in this namespace only), then pivot into it.
+    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=755")
+    os.mkdir("/tmp/proc")
+    mount("proc", "/tmp/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)   # the launcher's
+    os.mkdir("/tmp/.old", 0o700)   # the host's root, until everything is bound from it
+    os.chdir("/tmp")
+    pivot_root(".", ".old")
+    os.chdir("/")
+
+    for path in system + binds:
+        if path in links:
+            os.symlink(links[path], path)
         else:
-            mount("tmpfs", cover, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
-    for path in expose:
-        _mountpoint(path, opened[path])
-        _bind(opened[path], path, readonly=True)
+            _mountpoint(path, opened[path])
+            _bind(opened[path], path, readonly=True)
+    covered = [h for h in hidden if os.path.isdir(h) and h not in system and
+               any(is_under(h, b) for b in system + binds)]
+    for path in covered:   # named hidden, yet inside a folder bound back: covered
+        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=755")
+    os.mkdir("/dev")
+    mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,nr_inodes=64,mode=755")
+    for name, fd in devices.items():
+        _mountpoint(f"/dev/{name}", fd)
+        _bind(fd, f"/dev/{name}", readonly=False)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"/dev/{name}")
+    os.mkdir("/sys")
+    try:
+        mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        sys_line = "/sys read-only"
+    except OSError as exc:
+        sys_line = "no /sys"
+        missing.append(f"/sys (sysfs refused: {exc.strerror}); torch reads it for CPU counts")
+    os.mkdir("/tmp", mode=0o1777)
+    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+          f"size={limits['disk_mb']}m,nr_inodes={limits['files']},mode=1777")
+    for path, name in PRIVATE_PLACES.items():
+        os.makedirs(path, exist_ok=True)
+        os.mkdir(f"/tmp/{name}")
+        os.chmod(f"/tmp/{name}", 0o1777)
+        inner = os.open(f"/tmp/{name}", os.O_PATH)
+        _bind(inner, path, readonly=False)
+        os.close(inner)
     for index, (name, path) in enumerate(sorted(caches.items())):
         layer = f"/tmp/.cache-layers/{index}"
         os.makedirs(f"{layer}/upper")
@@ -518,28 +993,35 @@ def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list)
         os.close(inner)
     shutil.copytree(f"/proc/self/fd/{root_fd}/submission", f"{box}/submission", symlinks=True)
     os.makedirs(f"{box}/home/tmp")
-    os.makedirs("/tmp/.shm", mode=0o1777)
-    os.chmod("/tmp/.shm", 0o1777)
-    shm = os.open("/tmp/.shm", os.O_PATH)
-    _bind(shm, "/dev/shm", readonly=False)
     if uid is not None:
         _chown_tree(f"{box}/submission", uid)
         _chown_tree(f"{box}/home", uid)
-    for cover in covers:
-        if cover != "/tmp":
-            mount(None, cover, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
-                  "size=1m,mode=755")
-    for fd in list(opened.values()) + [root_fd, shm]:
+    _call(libc().umount2(b"/.old", MNT_DETACH), "umount the host's root")
+    os.rmdir("/.old")
+    for path in ("/", "/dev"):   # no new files outside the private tmpfs
+        mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+              (MS_NOEXEC if path == "/dev" else MS_NODEV))
+    for fd in [*opened.values(), *devices.values(), root_fd]:
         os.close(fd)
-    shown = [c for c in covers if c != "/tmp"]
     measures += ["no network (own network namespace)",
                  "own process namespace and /proc (sees no other process)",
-                 f"private /tmp and /dev/shm: one tmpfs of {limits['disk_mb']} MB that also "
+                 "its own root folder built from an allowlist: read-only "
+                 + ", ".join(f"{p} -> {links[p]}" if p in links else p for p in system)
+                 + f", a minimal /dev ({' '.join(DEVICES)}), /proc, {sys_line}",
+                 f"private /tmp, /var/tmp, /run/lock, /dev/shm and home: one tmpfs of "
+                 f"{limits['disk_mb']} MB and {limits['files']} files and folders that also "
                  f"holds its copy of the submission"]
-    if shown:
-        measures.append("hidden (empty read-only mounts): " + ", ".join(shown))
-    if expose:
-        measures.append("bound back read-only: " + ", ".join(expose))
+    if absent:
+        measures.append("hidden (absent from its root but for what is bound back): "
+                        + ", ".join(absent))
+    if binds:
+        measures.append("bound back read-only: " + ", ".join(binds))
+    if covered:
+        measures.append("hidden inside folders bound back (empty read-only mounts): "
+                        + ", ".join(covered))
+    if refused:
+        missing.append("Python paths left out because they hold a hidden folder: "
+                       + ", ".join(refused))
     return box
 
 
@@ -618,6 +1100,12 @@ def launch(plan: dict) -> None:
         best = "namespaces"
     if best == "limits":
         uid = None
+    cgroup_fds, cgroup_error = [], ""
+    for path in plan.get("cgroup", []):   # opened now: the worker's root has no cgroupfs
+        try:
+            cgroup_fds.append(os.open(path, os.O_WRONLY))
+        except OSError as exc:
+            cgroup_error = f"{path}: {exc.strerror}"
     try:
         why_not = namespaces_work() if best == "namespaces" else \
             f"turned off (AUTOGRADER_SANDBOX={best})"
@@ -629,7 +1117,9 @@ def launch(plan: dict) -> None:
         else:
             missing += [f"network isolation ({why_not})",
                         f"hiding the grader's files by mounts ({why_not})",
-                        f"a private /tmp and disk quota ({why_not})"]
+                        f"a private /tmp, /var/tmp, /run/lock and /dev/shm, a disk quota and "
+                        f"a cap on files ({why_not}): the host's are visible and writable; "
+                        f"two submissions graded at once could pass files there"]
             mode = "limits"
             if uid is not None:
                 blocked = [p for p in runtime_paths() if not world_usable(p)]
@@ -654,18 +1144,25 @@ def launch(plan: dict) -> None:
     except BaseException as exc:  # noqa: BLE001
         _write(report_fd, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
         os._exit(97)
-    measures += [f"memory: {limits['memory_mb']} MB per process (RLIMIT_DATA) and for all "
-                 f"its processes together (watchdog)",
+    measures += [f"memory: {limits['memory_mb']} MB per process (RLIMIT_DATA)",
                  f"processes and threads: {limits['processes']} (RLIMIT_NPROC"
                  + (", own uid)" if uid is not None else ", counted with the user's others)"),
                  f"files: {limits['file_size_mb']} MB each, printed output included (RLIMIT_FSIZE)"]
     if limits.get("cpu_seconds"):
-        measures.append(f"CPU time: {limits['cpu_seconds']} s per process (RLIMIT_CPU)")
+        measures.append(f"CPU time: {limits['cpu_seconds']} s per process (RLIMIT_CPU, "
+                        f"a backstop)")
 
     launcher = os.getpid()
     child = os.fork()
     if child == 0:
         try:
+            joined = bool(cgroup_fds) and not cgroup_error
+            for fd in cgroup_fds:   # "0": this process; all it starts stays inside
+                try:
+                    os.write(fd, b"0")
+                except OSError as exc:
+                    joined, cgroup_error = False, f"joining: {exc.strerror}"
+                os.close(fd)
             if mode == "namespaces":   # a /proc of its own, unseen by the launcher
                 unshare(CLONE_NEWNS)
                 mount(None, "/", None, MS_REC | MS_PRIVATE)
@@ -683,13 +1180,17 @@ def launch(plan: dict) -> None:
             if uid is not None and not os.access(argv[0], os.X_OK):
                 raise PermissionError(f"the sandbox user cannot run {argv[0]}")
             _write(report_fd, {"ok": True, "mode": mode, "uid": uid, "measures": measures,
-                               "missing": missing})
+                               "missing": missing, "cgroup_joined": joined,
+                               "cgroup_error": cgroup_error})
             os.execve(argv[0], argv, env)
         except BaseException as exc:  # noqa: BLE001
             try:
                 _write(report_fd, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
             finally:
                 os._exit(97)
+    for fd in cgroup_fds:
+        os.close(fd)
+    _write(report_fd, {"worker": child})   # its pid here: kept alive between probes
     os.close(report_fd)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
@@ -775,8 +1276,22 @@ def gradescope_main(hw: str, submission: str = "/autograder/submission",
     return main(hw, submission, results)
 
 
+CHECK_SCRIPT = """import json, os, sys
+wrote = []
+for folder in sys.argv[2:]:
+    try:
+        with open(os.path.join(folder, sys.argv[1]), "w") as f:
+            f.write("x")
+        wrote.append(folder)
+    except OSError:
+        pass
+print(json.dumps({"uid": os.getuid(), "root": sorted(os.listdir("/")), "wrote": wrote}))
+"""
+
+
 def check() -> dict:
-    """What the sandbox gives on this machine: start a trivial worker and report."""
+    """What the sandbox gives on this machine: start a trivial worker that lists its
+    root and writes into the usual shared temporary folders, and report."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
         root = Path(tmp)
@@ -787,13 +1302,30 @@ def check() -> dict:
         box = Sandbox(root, Limits(), hide=[str(Path(__file__).resolve().parent.parent),
                                             *outside_system_dirs()])
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(root / "lib")}
-        process = box.start([sys.executable, "-c", "import os; print(os.getuid())"], env,
+        name = f"autograder-check-{os.getpid()}"
+        process = box.start([sys.executable, "-c", CHECK_SCRIPT, name, *SHARED_TMP], env,
                             "submission", stdout=subprocess.PIPE)
         out = process.stdout.read().decode().strip()
+        process.wait()
+        cgroup = (f"{box.cgroup.version} ({', '.join(box.cgroup.controllers())})"
+                  if box.cgroup else f"none: {box.no_cgroup}")
+        shared = [f for f in SHARED_TMP if os.path.exists(os.path.join(f, name))]
         box.kill()
-        return {"mode": box.report.get("mode"), "uid_seen_by_worker": out,
-                "measures": box.report.get("measures", []),
-                "missing": box.report.get("missing", [])}
+        for folder in shared:   # 'limits' mode: the grader's own user wrote them
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
+        try:
+            seen = json.loads(out)
+        except ValueError:
+            seen = {"uid": out, "root": [], "wrote": []}
+        lines = box.describe()
+        return {"mode": box.report.get("mode"), "cgroup": cgroup,
+                "uid_seen_by_worker": str(seen["uid"]), "root_seen_by_worker": seen["root"],
+                "host_folders_it_could_write": shared,
+                "measures": [m for m in lines if not m.startswith("NOT: ")],
+                "missing": [m[5:] for m in lines if m.startswith("NOT: ")]}
 
 
 if __name__ == "__main__":
