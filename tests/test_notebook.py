@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder import notebook
-from autograder.assignment import REPO_ROOT
+from autograder.assignment import PACKAGE_ROOT
 from autograder.student import build
 from harness import assert_full_marks, assert_zero, grade, variant
 from test_hw1_autograd import MUTANTS
@@ -29,12 +29,16 @@ def student_folder(hw, tmp_path, *, solution=False):
 def run_checks(folder, hw, monkeypatch) -> list[str]:
     """Execute the notebook top to bottom; the printed output of each check cell.
     Kernel "python3": jupyter_client starts it with this interpreter (sys.executable
-    replaces the kernelspec's "python"), and the grader comes from PYTHONPATH, as if
-    installed: the kernel's working folder is the student's, not the repository."""
-    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    replaces the kernelspec's "python"). The grader is a copy of the package alone,
+    as if installed: no repository beside it, only the student's folder."""
+    lib = folder.parent / "installed"
+    shutil.copytree(PACKAGE_ROOT, lib / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setenv("PYTHONPATH", str(lib))
     nb = nbformat.read(folder / f"{hw}.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import autograder; print(autograder.__file__)"))
     NotebookClient(nb, kernel_name="python3", timeout=300,
                    resources={"metadata": {"path": str(folder)}}).execute()
+    assert nb.cells[-1].outputs[0]["text"].startswith(str(lib)), "the kernel used another grader"
     checks = [c for c in nb.cells if c.cell_type == "code" and 'check("' in c.source]
     assert checks, "the notebook has no check cells"
     return ["".join(o.get("text", "") for o in c.outputs) for c in checks]
