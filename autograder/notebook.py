@@ -55,9 +55,10 @@ work* below, each in a code cell starting with `!`.
 **Handing in:** submit `{hw}.ipynb` (or `{module}`; if both are there, the
 `.py` is graded). The notebook is graded as one file:
 every code cell in order, top to bottom, with check cells, `!shell` lines,
-`%magics` and `%%cell magics` left out. So keep long experiments out of it,
-and a cell that fails to run costs the tests that need it (the message names
-the cell). Hidden tests run only when you are graded."""
+`%magics` and `%%cell magics` left out. Put long experiments under
+`if __name__ == "__main__":` (true here, false when graded). A cell that fails
+to run costs the tests that need it (the message names the cell). Hidden
+tests run only when you are graded."""
 
 
 # -- building the notebook ------------------------------------------------------
