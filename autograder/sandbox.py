@@ -745,15 +745,21 @@ class Sandbox:
         if self.process is None or not self.report.get("worker"):
             return 0
         keep = {self.process.pid, self.report["worker"]}
-        strays = [p for p in self.pids() if p not in keep]
-        if strays:
-            self.cpu_used(strays)   # counted before they go, where no cgroup counts
-        for pid in strays:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        return len(strays)
+        killed = set()
+        for _ in range(200):   # until they are gone (a throttled one dies at its next slice)
+            strays = [p for p in self.pids() if p not in keep]
+            if not strays:
+                break
+            if not killed:
+                self.cpu_used(strays)   # counted before they go, where no cgroup counts
+            for pid in strays:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            killed |= set(strays)
+            time.sleep(0.005)
+        return len(killed)
 
     def kill(self) -> None:
         """SIGKILL every process of this sandbox, until none is left; then add up its

@@ -45,6 +45,8 @@ def limit_of(exc: BaseException) -> str:
         return "memory"
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         return "file size"
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+        return "memory"   # e.g. a memfd or tmpfs write refused by the memory cgroup
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "disk"   # its private tmpfs is full: bytes or files (nr_inodes)
     if (isinstance(exc, OSError) and exc.errno == errno.EAGAIN) or (
