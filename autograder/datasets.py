@@ -163,28 +163,41 @@ MNIST_MD5 = {  # of the published files, decompressed (torchvision lists those o
 }
 
 
-def read_idx(path: Path, kind: str) -> torch.Tensor:
-    """A uint8 MNIST idx file ('images' N x 28 x 28 or 'labels' N) as a tensor, checked:
-    magic number, dims, file size, and the md5 when it has the real MNIST's count."""
+def read_idx(path: Path, kind: str, limit: int | None = None,
+             dtype: torch.dtype = torch.uint8) -> torch.Tensor:
+    """The first `limit` records of a uint8 MNIST idx file ('images' N x 28 x 28 or
+    'labels' N) as a tensor of `dtype`, checked: magic number, dims, file size, and the
+    md5 when it has the real MNIST's count. Read in chunks straight into the result,
+    so no copy of the file's bytes is held beside it."""
     path = Path(path)
-    raw = bytearray(path.stat().st_size)       # writable and read once: no copy for torch
-    with open(path, "rb") as f:
-        f.readinto(raw)
     ndim = 3 if kind == "images" else 1
-    magic = struct.unpack(">I", raw[:4])[0] if len(raw) >= 4 else None
-    if magic != MNIST_MAGIC[kind]:
-        raise RuntimeError(f"{path} is not an MNIST {kind} file: magic number {magic}, "
-                           f"expected {MNIST_MAGIC[kind]}")
-    header = 4 + 4 * ndim
-    dims = struct.unpack(f">{ndim}I", raw[4:header]) if len(raw) >= header else ()
-    if len(dims) != ndim or len(raw) != header + int(np.prod(dims)) or dims[1:] not in ((), (28, 28)):
-        raise RuntimeError(f"{path} is corrupted or truncated: {len(raw)} bytes for a header "
-                           f"saying {kind} of shape {dims}")
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(4 + 4 * ndim)
+        magic = struct.unpack(">I", head[:4])[0] if len(head) >= 4 else None
+        if magic != MNIST_MAGIC[kind]:
+            raise RuntimeError(f"{path} is not an MNIST {kind} file: magic number {magic}, "
+                               f"expected {MNIST_MAGIC[kind]}")
+        dims = struct.unpack(f">{ndim}I", head[4:]) if len(head) == 4 + 4 * ndim else ()
+        if len(dims) != ndim or size != len(head) + int(np.prod(dims)) or \
+                dims[1:] not in ((), (28, 28)):
+            raise RuntimeError(f"{path} is corrupted or truncated: {size} bytes for a header "
+                               f"saying {kind} of shape {dims}")
+        count = dims[0] if limit is None else min(limit, dims[0])
+        record = int(np.prod(dims[1:]))
+        out = torch.empty(count * record, dtype=dtype)
+        md5, done = hashlib.md5(head), 0
+        while chunk := f.read(1 << 22):
+            md5.update(chunk)
+            take = min(len(chunk), len(out) - done)
+            if take > 0:
+                out[done:done + take] = torch.frombuffer(bytearray(chunk[:take]), dtype=torch.uint8)
+                done += take
     real = MNIST_SIZES.get(path.name.split("-")[0])
-    if dims[0] == real and hashlib.md5(raw).hexdigest() != MNIST_MD5.get(path.name):
+    if dims[0] == real and md5.hexdigest() != MNIST_MD5.get(path.name):
         raise RuntimeError(f"{path} is corrupted: it has MNIST's size but its md5 differs "
                            f"from the published file's")
-    return torch.frombuffer(raw, dtype=torch.uint8, offset=header).view(dims)
+    return out.view(count, *dims[1:])
 
 
 def mnist_tensors(train: bool, root=None, download=None, limit: int | None = None):
@@ -193,14 +206,14 @@ def mnist_tensors(train: bool, root=None, download=None, limit: int | None = Non
     folder, source = mnist_root(root, download)
     prefix = "train" if train else "t10k"
     raw = folder / "MNIST" / "raw"
-    images = read_idx(raw / f"{prefix}-images-idx3-ubyte", "images")
-    labels = read_idx(raw / f"{prefix}-labels-idx1-ubyte", "labels")
-    if len(images) != len(labels):
-        raise RuntimeError(f"{raw}: {len(images)} {prefix} images but {len(labels)} labels")
-    if limit is not None:
-        images, labels = images[:limit], labels[:limit]
-    # in place: one float copy (188 MB for MNIST's training set), not two
-    return images.unsqueeze(1).float().div_(255.0), labels.long(), source
+    files = raw / f"{prefix}-images-idx3-ubyte", raw / f"{prefix}-labels-idx1-ubyte"
+    labels = read_idx(files[1], "labels", limit, torch.long)
+    images = read_idx(files[0], "images", limit, torch.float32)
+    counts = (files[0].stat().st_size - 16) // 784, files[1].stat().st_size - 8  # sizes checked
+    if counts[0] != counts[1]:  # the whole files: a limit would hide it
+        raise RuntimeError(f"{raw}: {counts[0]} {prefix} images but {counts[1]} labels")
+    # in place: the only copy is the float one (188 MB for MNIST's training set)
+    return images.unsqueeze(1).div_(255.0), labels, source
 
 
 def is_real(source: str) -> bool:

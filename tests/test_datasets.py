@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -128,8 +127,9 @@ def test_idx_reader_rejects_bad_files_with_a_clear_message(tmp_path):
             datasets.mnist_tensors(True, root=root)
     images.write_bytes(good)
     (raw / "train-labels-idx1-ubyte").write_bytes(datasets.struct.pack(">II", 2049, 3) + b"\0" * 3)
-    with pytest.raises(RuntimeError, match="12 train images but 3 labels"):
-        datasets.mnist_tensors(True, root=root)
+    for limit in (None, 2):  # a limit does not hide it
+        with pytest.raises(RuntimeError, match="12 train images but 3 labels"):
+            datasets.mnist_tensors(True, root=root, limit=limit)
     # MNIST's test-set size but not its bytes: the md5 check refuses it
     fake = np.zeros((10000, 28, 28), np.uint8)
     datasets.write_mnist(tmp_path / "fake", (fake[:1], [0]), (fake, np.zeros(10000, np.uint8)))
