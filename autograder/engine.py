@@ -348,6 +348,9 @@ class WorkerSession:
                 raise LimitReached(f"Not run: the process running your code stopped "
                                    f"{self.starts} times, so the remaining tests were not run.",
                                    "crash")
+            if self.limits.cpu_seconds and self.sandbox.cpu_spent > self.limits.cpu_seconds:
+                raise LimitReached(f"Not run: your code used up the {self.limits.cpu_seconds} s "
+                                   f"of CPU time allowed for the whole submission.", "cpu")
             self.start()
         if self.start_failed:
             message = "\n".join(self.import_errors.values())
