@@ -333,3 +333,24 @@ def test_without_a_cgroup_the_results_say_so(monkeypatch):
     assert report["cgroup"].startswith("none")
     assert any("watchdog" in m and m.startswith("memory:") for m in report["measures"])
     assert any("no cgroup" in m for m in report["missing"])
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_cgroup_files_are_read_and_written_as_each_version_names_them(version, tmp_path):
+    """The kernel's file names and formats, on a plain folder (a machine has one
+    version at most: this keeps the other one honest too)."""
+    group = sandbox.Cgroup(version, {c: str(tmp_path) for c in sandbox.Cgroup.WANTED})
+    group._limit(sandbox.Limits(memory_mb=300, processes=9, cpus=2))
+    read = lambda name: (tmp_path / name).read_text().strip()   # noqa: E731
+    if version == "v2":
+        assert (read("memory.max"), read("pids.max"), read("cpu.max")) == \
+            (str(300 * 2**20), "9", "200000 100000")
+        (tmp_path / "memory.events").write_text("low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n")
+        (tmp_path / "cpu.stat").write_text("usage_usec 2500000\nuser_usec 2000000\n")
+    else:
+        assert (read("memory.limit_in_bytes"), read("pids.max"), read("cpu.cfs_quota_us")) == \
+            (str(300 * 2**20), "9", "200000")
+        (tmp_path / "memory.oom_control").write_text("oom_kill_disable 0\nunder_oom 0\noom_kill 1\n")
+        (tmp_path / "cpuacct.usage").write_text("2500000000\n")
+    (tmp_path / "cgroup.procs").write_text("12\n34\n")
+    assert group.oom_kills() == 1 and group.cpu_seconds() == 2.5 and group.pids() == [12, 34]
