@@ -59,6 +59,11 @@ def expect_close(seen, expected: torch.Tensor, what: str, *, atol: float = 1e-5,
 
 
 def expect_number(seen, what: str) -> float:
+    """A real number: a Python int or float, or a one-element real tensor (where a
+    handout asks for a Python float, the test says so itself)."""
+    if (isinstance(seen, torch.Tensor) and seen.numel() == 1 and seen.dtype != torch.bool
+            and not seen.is_complex()):
+        seen = seen.item()
     assert isinstance(seen, (int, float)) and not isinstance(seen, bool), \
         f"{what} should be a number, but it is {describe(seen)}."
     assert math.isfinite(seen), f"{what} should be a finite number, but it is {seen}."

@@ -49,6 +49,12 @@ MUTANTS = {
 }
 
 ALTERNATIVES = {
+    "tensors for numbers: a tuple of 0-d tensor losses, a 0-d tensor accuracy": [
+        ("            total += loss.item() * len(labels)\n",
+         "            total += loss.detach() * len(labels)\n"),
+        ("    return losses\n", "    return tuple(losses)\n"),
+        ("            correct += (predicted == labels).sum().item()\n",
+         "            correct += (predicted == labels).sum()\n")],
     "the notes' style: Sequential, view, model.zero_grad, per-batch mean": [
         ("        self.linear = nn.Linear(28 * 28, 10)",
          "        self.dense_linear = nn.Sequential(nn.Linear(28 * 28, 10))"),

@@ -69,6 +69,9 @@ MUTANTS = {
 }
 
 ALTERNATIVES = {
+    "coverage as a 0-d tensor": [
+        (COVERAGE, COVERAGE.replace("    return len(seen) / len(loader.dataset)\n",
+                                    "    return torch.tensor(len(seen) / len(loader.dataset))\n"))],
     "multinomial draws yielded lazily, seeded generator via manual_seed, coverage from the sampler": [
         (DRAW + "        return iter(indices.tolist())\n",
          "        weights = torch.ones(n)\n"

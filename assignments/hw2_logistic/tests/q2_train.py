@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from autograder.checks import expect_close, expect_number
+from autograder.checks import expect_close, expect_number, only_when_right
 from autograder.testing import probe, test_case
 
 OK_FORMAT = False
@@ -76,8 +76,15 @@ def seen_losses(env):
 
 @test_case(points=1, hidden=False)
 def test_returns_epoch_losses(env):
-    """train returns one finite mean loss per epoch."""
+    """train returns one finite mean loss per epoch (and trains: the weights change)."""
     seen_losses(env)
+    only_when_right(lambda: expect_trained(training_run(env)["final"]), "training")
+
+
+def expect_trained(final):
+    weight, _ = start_parameters()
+    assert "weight" in final and not torch.equal(final["weight"], weight), (
+        "train(model, loader) left the weights as they were: it must take SGD steps.")
 
 
 @test_case(points=2, hidden=False)

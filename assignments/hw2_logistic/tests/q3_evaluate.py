@@ -46,7 +46,7 @@ def test_accuracy_value(env):
     weight, bias = known_parameters()
     expected = ((x.reshape(N, 784) @ weight.T + bias).argmax(1) == y).double().mean().item()
     seen = expect_number(evaluation(env)["accuracy"], "evaluate(model, loader)")
-    assert abs(seen - expected) < 1e-9, (
+    assert abs(seen - expected) < 1e-6, (  # a float32 tensor is fine too
         f"evaluate(model, loader) returned {seen:.4f}, but the model classifies "
         f"{expected:.4f} of the {N} samples correctly (accuracy is a fraction in [0, 1], "
         f"counted over all samples, including a smaller last batch).")

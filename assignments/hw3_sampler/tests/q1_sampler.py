@@ -5,7 +5,7 @@ import operator
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from autograder.checks import expect_equal
+from autograder.checks import expect_equal, only_when_right
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False
@@ -89,6 +89,12 @@ def indices_of(seen, what):
     return seen["indices"]
 
 
+def expect_random(indices, other):
+    assert len(set(indices.tolist())) > 1 and not torch.equal(indices, other), (
+        "The sampler drew the same index every time, or the same indices for other seeds: "
+        "draw them at random from self.generator.")
+
+
 @test_case(points=1, hidden=False)
 def test_length(env):
     """len(sampler) and the number of indices drawn equal num_samples (default: len(data_source))."""
@@ -103,7 +109,10 @@ def test_length(env):
 @test_case(points=1, hidden=False)
 def test_index_range(env):
     """Every index is an integer from 0 to len(data_source) - 1."""
-    indices = indices_of(seeded_draws(env)["a"], "The sampler")
+    seen = seeded_draws(env)
+    indices = indices_of(seen["a"], "The sampler")
+    only_when_right(lambda: expect_random(indices, indices_of(seen["c"], "The sampler")),
+                    "the sampler's draws")
     low, high = int(indices.min()), int(indices.max())
     assert low >= 0 and high < N, (f"For a data set of {N} samples the indices must lie in "
                                    f"0 .. {N - 1}, but they range from {low} to {high}.")

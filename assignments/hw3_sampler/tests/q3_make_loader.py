@@ -12,7 +12,7 @@ import torch
 from torch.utils.data import RandomSampler, TensorDataset
 
 from autograder.bounds import distinct_band
-from autograder.checks import expect_equal
+from autograder.checks import expect_equal, only_when_right
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False
@@ -94,6 +94,8 @@ def expect_once_each(batches, what):
 @test_case(points=2, hidden=False)
 def test_once_each_without_replacement(env):
     """With replacement=False one epoch yields every sample exactly once, in batches of batch_size."""
+    only_when_right(lambda: expect_shuffled(without_replacement(env)["first"]),
+                    "the order (random, not 0, 1, 2, ...)")
     expect_once_each(without_replacement(env)["first"], "one epoch of make_loader(data, 10, "
                      "replacement=False, seed=7)")
 
@@ -101,7 +103,11 @@ def test_once_each_without_replacement(env):
 @test_case(points=1, hidden=False)
 def test_shuffled(env):
     """Without replacement the order is random, not 0, 1, 2, ..."""
-    indices = expect_once_each(without_replacement(env)["first"], "one epoch")
+    expect_shuffled(without_replacement(env)["first"])
+
+
+def expect_shuffled(batches):
+    indices = expect_once_each(batches, "one epoch")
     n = CFG["once_size"]
     assert indices != list(range(n)), ("The epoch came in the order 0, 1, 2, ...: pass a "
                                        "RandomSampler to the DataLoader so the order is random.")
@@ -126,11 +132,17 @@ def test_same_seed_same_order(env):
     """Two loaders made with the same seed give the same order, with and without replacement."""
     for label, seen in (("without", without_replacement(env)), ("with", with_replacement(env))):
         first, same = torch.cat(seen["first"]), torch.cat(seen["same"])
+        only_when_right(lambda: expect_seed_matters(first, torch.cat(seen["other"]), label),
+                        f"the order ({label} replacement)")
         assert torch.equal(first, same), (
             f"Two loaders made with seed=7 ({label} replacement) gave different orders: "
             f"{first[:6].tolist()}... and {same[:6].tolist()}.... Give the RandomSampler its own "
             f"torch.Generator seeded with `seed` (seeding the global random state is not "
             f"enough: anything else drawing random numbers changes the order).")
+
+
+def expect_seed_matters(first, other, label):
+    assert not torch.equal(first, other), f"seed=7 and seed=8 gave the same order ({label} replacement)."
 
 
 @test_case(points=1, hidden=True)
@@ -142,13 +154,13 @@ def test_new_order_each_epoch(env):
         assert not torch.equal(first, second), (
             f"Two epochs of the same loader ({label} replacement) came in the same order; "
             f"the sampler should draw a new order each epoch from its generator.")
-        assert not torch.equal(first, other), (
-            f"seed=7 and seed=8 gave the same order ({label} replacement).")
+        expect_seed_matters(first, other, label)
 
 
 @test_case(points=1, hidden=True)
 def test_without_seed(env):
     """make_loader(data, batch_size, replacement=False) without a seed works too."""
+    only_when_right(lambda: expect_shuffled(without_seed(env)), "the order (random)")
     expect_once_each(without_seed(env), "one epoch of a loader made without a seed")
 
 

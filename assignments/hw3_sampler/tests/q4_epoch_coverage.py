@@ -86,7 +86,7 @@ def test_known_orders(env):
     for key, (n, indices, batch) in FIXED.items():
         value = expect_number(seen[key], f"epoch_coverage for an epoch with indices {indices}")
         expected = len(set(indices)) / n
-        assert abs(value - expected) < 1e-9, (
+        assert abs(value - expected) < 1e-6, (  # float32 tensors are fine too
             f"For a data set of {n} samples and an epoch drawing the indices {indices}, "
             f"epoch_coverage should be {expected:g} ({len(set(indices))} distinct / {n}), "
             f"but it is {value:g}.")

@@ -13,7 +13,7 @@ import torch
 
 from autograder import notes_nets
 from autograder.bounds import hoeffding_margin
-from autograder.checks import expect_close, expect_shape
+from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
 from autograder.nnprobe import layer_traffic
 from autograder.testing import config, probe, test_case
 
@@ -93,6 +93,7 @@ def test_output_shape(env):
     expect_shape(seen["train"][0], (n, 10), f"DropoutNet()(x) in training mode for {n} images")
     expect_shape(seen["eval"][0], (n, 10), f"DropoutNet()(x) in eval mode for {n} images")
     expect_shape(dropout_one_image(env), (1, 10), "DropoutNet()(x) in eval mode for one image")
+    only_when_right(lambda: expect_depends_on_input(seen["eval"][0], "DropoutNet()(x)"), "DropoutNet()(x)")
 
 
 @test_case(points=2, hidden=False)

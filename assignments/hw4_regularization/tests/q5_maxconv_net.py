@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from autograder import datasets
-from autograder.checks import expect_shape
+from autograder.checks import expect_depends_on_input, expect_shape, only_when_right
 from autograder.nnprobe import torch_calls
 from autograder.testing import config, probe, test_case
 
@@ -101,9 +101,19 @@ def expect_accuracy(env, level):
     return f"Test accuracy {seen:.4f} on {source} (needed {needed:.2f})."
 
 
+def only_when_working(env):
+    """Budget and no-ReLU count only for a network that computes: convolutions and max
+    pooling whose output depends on the image."""
+    seen = structure(env)
+    only_when_right(lambda: (expect_conv_and_pool(seen["calls"]),
+                             expect_depends_on_input(seen["out"], "MaxConvNet()(x)")),
+                    "MaxConvNet's forward")
+
+
 @test_case(points=1, hidden=False)
 def test_parameter_budget(env):
     """MaxConvNet has fewer than 5,000 parameters (the notes' network has 4,885)."""
+    only_when_working(env)
     count = parameter_count(env)
     limit = CFG["maxconv_max_parameters"]
     assert count < limit, f"MaxConvNet() has {count:,} parameters; it must have fewer than {limit:,}."
@@ -115,11 +125,13 @@ def test_output_shape(env):
     seen = structure(env)
     expect_shape(seen["out"], (4, 10), "MaxConvNet()(x) for x of shape (4, 1, 28, 28)")
     expect_shape(maxconv_one_image(env), (1, 10), "MaxConvNet()(x) for x of shape (1, 1, 28, 28)")
+    only_when_right(lambda: expect_depends_on_input(seen["out"], "MaxConvNet()(x)"), "MaxConvNet()(x)")
 
 
 @test_case(points=2, hidden=False)
 def test_no_relu(env):
     """No ReLU anywhere: no ReLU module, and forward calls no relu function; max pooling is the nonlinearity."""
+    only_when_working(env)
     seen = structure(env)
     modules = [m for m in seen["modules"] if any(w in m.lower() for w in RELU_LIKE)]
     assert not modules, (f"MaxConvNet contains {', '.join(modules)}; the notes' network has no "
@@ -132,7 +144,10 @@ def test_no_relu(env):
 @test_case(points=1, hidden=True)
 def test_convolutions_and_max_pooling(env):
     """forward uses convolutions and max pooling."""
-    calls = structure(env)["calls"]
+    expect_conv_and_pool(structure(env)["calls"])
+
+
+def expect_conv_and_pool(calls):
     assert "conv2d" in calls, "MaxConvNet's forward applies no convolution (nn.Conv2d)."
     assert any("max_pool" in c for c in calls), (
         "MaxConvNet's forward applies no max pooling (nn.MaxPool2d); without it (and without "

@@ -13,7 +13,7 @@ most 7% of x for p = 0.5.
 import torch
 
 from autograder.bounds import hoeffding_margin
-from autograder.checks import expect_close, expect_shape
+from autograder.checks import expect_close, expect_shape, only_when_right
 from autograder.nnprobe import torch_calls
 from autograder.testing import config, probe, test_case
 
@@ -97,6 +97,11 @@ def calls(MyDropout):
             "modules": sorted({type(m).__name__ for m in layer.modules()} - {type(layer).__name__})}
 
 
+def only_when_dropping(env):
+    """The checks below count only when training mode really drops units."""
+    only_when_right(lambda: expect_zero_fraction(env), "the fraction MyDropout zeroes")
+
+
 def output_of(seen, p, what="MyDropout(p)(x) in training mode"):
     x = large_input()
     return expect_shape(seen, x.shape, f"{what} for p = {p}").double(), x.double()
@@ -105,6 +110,10 @@ def output_of(seen, p, what="MyDropout(p)(x) in training mode"):
 @test_case(points=2, hidden=False)
 def test_zero_fraction(env):
     """In training mode the fraction of zeroed elements is p (for p = 0.3, 0.5 and 0.8)."""
+    expect_zero_fraction(env)
+
+
+def expect_zero_fraction(env):
     seen = training_outputs(env)
     margin = hoeffding_margin(ELEMENTS, DELTA)
     for p in PS:
@@ -119,6 +128,7 @@ def test_zero_fraction(env):
 @test_case(points=2, hidden=False)
 def test_survivors_scaled(env):
     """In training mode every element that is kept is multiplied by 1/(1 - p)."""
+    only_when_dropping(env)
     seen = training_outputs(env)
     for p in PS:
         out, x = output_of(seen[str(p)]["first"], p)
@@ -130,6 +140,7 @@ def test_survivors_scaled(env):
 @test_case(points=1, hidden=False)
 def test_identity_in_eval(env):
     """In eval mode MyDropout returns its input unchanged."""
+    only_when_dropping(env)
     seen = eval_outputs(env)
     for p in PS:
         x = positive((4, 3, 8, 8), 2)
@@ -140,6 +151,7 @@ def test_identity_in_eval(env):
 @test_case(points=1, hidden=True)
 def test_expectation_preserved(env):
     """The average over many draws of each output element is the input element (p = 0.5)."""
+    only_when_dropping(env)
     seen = expect_shape(repeated_draws(env), (50,), "The mean over draws of MyDropout(0.5)(x)")
     x = positive((1, 50), 4).double().flatten()
     # Hoeffding per element (values in [0, x / (1 - p)]), union bound over the 50 elements.
@@ -184,6 +196,7 @@ def test_new_mask_each_call(env):
 @test_case(points=1, hidden=True)
 def test_zero_probability_is_identity(env):
     """MyDropout(p=0) in training mode keeps every element unchanged."""
+    only_when_dropping(env)
     expect_close(zero_probability(env), positive((20, 30), 3), "MyDropout(p=0)(x) in training "
                  "mode (should be x)")
 
@@ -191,6 +204,7 @@ def test_zero_probability_is_identity(env):
 @test_case(points=1, hidden=True)
 def test_input_unchanged(env):
     """forward does not modify its input in place."""
+    only_when_dropping(env)
     seen = training_outputs(env)
     for p in PS:
         expect_close(seen[str(p)]["input_after"], large_input(), f"x after calling "
@@ -200,6 +214,7 @@ def test_input_unchanged(env):
 @test_case(points=1, hidden=True)
 def test_written_by_hand(env):
     """MyDropout draws its own mask: it does not call nn.Dropout or F.dropout."""
+    only_when_dropping(env)
     seen = calls(env)
     used = [c for c in seen["calls"] if "dropout" in c.lower()]
     used += [m for m in seen["modules"] if "dropout" in m.lower()]

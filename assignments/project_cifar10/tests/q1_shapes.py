@@ -1,7 +1,7 @@
 """Q1: SmallVGG, SmallResNet and build_model() map (N, 3, 32, 32) images to (N, 10) logits."""
 import torch
 
-from autograder.checks import expect_finite, expect_shape
+from autograder.checks import expect_depends_on_input, expect_finite, expect_shape, only_when_right
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False
@@ -54,6 +54,7 @@ def expect_logits(seen, what):
                  "single": f"{what}(x) in eval mode for one image, x of shape (1, 3, 32, 32)"}[mode]
         expect_shape(seen[mode], (rows, 10), label)
         expect_finite(seen[mode], label)
+    only_when_right(lambda: expect_depends_on_input(seen["eval"], f"{what}(x)"), f"{what}(x)")
 
 
 @test_case(points=1, hidden=False)

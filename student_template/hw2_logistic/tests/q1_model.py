@@ -1,6 +1,6 @@
 """Q1: LogisticRegression is one linear map from 784 pixels to 10 logits."""
 import torch
-from autograder.checks import expect_close, expect_equal, expect_shape, parameter_shapes
+from autograder.checks import expect_close, expect_depends_on_input, expect_equal, expect_shape, only_when_right, parameter_shapes
 from autograder.testing import probe, test_case
 OK_FORMAT = False
 name = 'q1_model'
@@ -29,11 +29,13 @@ def test_parameter_count(env):
 @test_case(points=1, hidden=False)
 def test_output_shape_images(env):
     """A batch of images (N, 1, 28, 28) gives logits of shape (N, 10)."""
-    expect_shape(outputs(env)['images'], (5, 10), 'model(x) for x of shape (5, 1, 28, 28)')
+    logits = expect_shape(outputs(env)['images'], (5, 10), 'model(x) for x of shape (5, 1, 28, 28)')
+    only_when_right(lambda: expect_depends_on_input(logits, 'model(x)'), 'model(x)')
 
 @test_case(points=1, hidden=False)
 def test_output_shape_vectors(env):
     """A batch of flat vectors (N, 784) gives logits of shape (N, 10), also for N = 1."""
     seen = outputs(env)
     expect_shape(seen['flat'], (3, 10), 'model(x) for x of shape (3, 784)')
+    only_when_right(lambda: expect_depends_on_input(seen['flat'], 'model(x)'), 'model(x)')
     expect_shape(seen['single'], (1, 10), 'model(x) for x of shape (1, 1, 28, 28)')

@@ -36,7 +36,7 @@ def test_accuracy_value(env):
     weight, bias = known_parameters()
     expected = ((x.reshape(N, 784) @ weight.T + bias).argmax(1) == y).double().mean().item()
     seen = expect_number(evaluation(env)['accuracy'], 'evaluate(model, loader)')
-    assert abs(seen - expected) < 1e-09, f'evaluate(model, loader) returned {seen:.4f}, but the model classifies {expected:.4f} of the {N} samples correctly (accuracy is a fraction in [0, 1], counted over all samples, including a smaller last batch).'
+    assert abs(seen - expected) < 1e-06, f'evaluate(model, loader) returned {seen:.4f}, but the model classifies {expected:.4f} of the {N} samples correctly (accuracy is a fraction in [0, 1], counted over all samples, including a smaller last batch).'
 
 @test_case(points=1, hidden=False)
 def test_eval_mode(env):

@@ -3,7 +3,7 @@ its generator (same seed, same indices) and works inside a DataLoader."""
 import operator
 import torch
 from torch.utils.data import DataLoader, TensorDataset
-from autograder.checks import expect_equal
+from autograder.checks import expect_equal, only_when_right
 from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q1_sampler'
@@ -63,6 +63,9 @@ def indices_of(seen, what):
     assert not seen['bad'], f"{what} yielded values of type {', '.join(seen['bad'])} (for example {', '.join(seen['examples'])}); a sampler must yield integer indices (use .tolist() on a tensor of indices)."
     return seen['indices']
 
+def expect_random(indices, other):
+    assert len(set(indices.tolist())) > 1 and (not torch.equal(indices, other)), 'The sampler drew the same index every time, or the same indices for other seeds: draw them at random from self.generator.'
+
 @test_case(points=1, hidden=False)
 def test_length(env):
     """len(sampler) and the number of indices drawn equal num_samples (default: len(data_source))."""
@@ -74,7 +77,9 @@ def test_length(env):
 @test_case(points=1, hidden=False)
 def test_index_range(env):
     """Every index is an integer from 0 to len(data_source) - 1."""
-    indices = indices_of(seeded_draws(env)['a'], 'The sampler')
+    seen = seeded_draws(env)
+    indices = indices_of(seen['a'], 'The sampler')
+    only_when_right(lambda: expect_random(indices, indices_of(seen['c'], 'The sampler')), "the sampler's draws")
     low, high = (int(indices.min()), int(indices.max()))
     assert low >= 0 and high < N, f'For a data set of {N} samples the indices must lie in 0 .. {N - 1}, but they range from {low} to {high}.'
 

@@ -6,7 +6,7 @@ pass itself (autograder/notes_nets.py), so any attribute names work.
 """
 import torch
 from autograder import notes_nets
-from autograder.checks import expect_close, expect_shape
+from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
 from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q2_net'
@@ -42,3 +42,4 @@ def test_output_shape(env):
     seen = net_run(env)
     expect_shape(seen['out'], (CFG['net_batch'], 10), f"Net()(x) for x of shape ({CFG['net_batch']}, 3, 32, 32)")
     expect_shape(net_one_image(env), (1, 10), 'Net()(x) for x of shape (1, 3, 32, 32)')
+    only_when_right(lambda: expect_depends_on_input(seen['out'], 'Net()(x)'), 'Net()(x)')

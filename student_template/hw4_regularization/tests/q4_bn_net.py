@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from autograder import notes_nets
 from autograder.bounds import hoeffding_margin
-from autograder.checks import expect_close, expect_shape
+from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
 from autograder.nnprobe import layer_traffic
 from autograder.testing import config, probe, test_case
 OK_FORMAT = False
@@ -75,6 +75,7 @@ def test_output_shape(env):
     expect_shape(seen['train']['out'], (n, 10), f'BNNet()(x) in training mode for {n} images')
     expect_shape(seen['eval']['out'], (n, 10), f'BNNet()(x) in eval mode for {n} images')
     expect_shape(bn_one_image(env), (1, 10), 'BNNet()(x) in eval mode for one image (batch norm must use its running statistics then)')
+    only_when_right(lambda: expect_depends_on_input(seen['eval']['out'], 'BNNet()(x)'), 'BNNet()(x)')
 
 @test_case(points=2, hidden=False)
 def test_running_statistics(env):

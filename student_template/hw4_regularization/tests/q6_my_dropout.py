@@ -11,7 +11,7 @@ most 7% of x for p = 0.5.
 """
 import torch
 from autograder.bounds import hoeffding_margin
-from autograder.checks import expect_close, expect_shape
+from autograder.checks import expect_close, expect_shape, only_when_right
 from autograder.nnprobe import torch_calls
 from autograder.testing import config, probe, test_case
 OK_FORMAT = False
@@ -50,6 +50,10 @@ def eval_outputs(MyDropout):
         seen[str(p)] = layer(positive((4, 3, 8, 8), 2))
     return seen
 
+def only_when_dropping(env):
+    """The checks below count only when training mode really drops units."""
+    only_when_right(lambda: expect_zero_fraction(env), 'the fraction MyDropout zeroes')
+
 def output_of(seen, p, what='MyDropout(p)(x) in training mode'):
     x = large_input()
     return (expect_shape(seen, x.shape, f'{what} for p = {p}').double(), x.double())
@@ -57,6 +61,9 @@ def output_of(seen, p, what='MyDropout(p)(x) in training mode'):
 @test_case(points=2, hidden=False)
 def test_zero_fraction(env):
     """In training mode the fraction of zeroed elements is p (for p = 0.3, 0.5 and 0.8)."""
+    expect_zero_fraction(env)
+
+def expect_zero_fraction(env):
     seen = training_outputs(env)
     margin = hoeffding_margin(ELEMENTS, DELTA)
     for p in PS:
@@ -67,6 +74,7 @@ def test_zero_fraction(env):
 @test_case(points=2, hidden=False)
 def test_survivors_scaled(env):
     """In training mode every element that is kept is multiplied by 1/(1 - p)."""
+    only_when_dropping(env)
     seen = training_outputs(env)
     for p in PS:
         out, x = output_of(seen[str(p)]['first'], p)
@@ -76,6 +84,7 @@ def test_survivors_scaled(env):
 @test_case(points=1, hidden=False)
 def test_identity_in_eval(env):
     """In eval mode MyDropout returns its input unchanged."""
+    only_when_dropping(env)
     seen = eval_outputs(env)
     for p in PS:
         x = positive((4, 3, 8, 8), 2)

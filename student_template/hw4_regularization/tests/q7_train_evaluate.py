@@ -11,7 +11,7 @@ compared with values the grader computed.
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-from autograder.checks import expect_close, expect_number
+from autograder.checks import expect_close, expect_number, only_when_right
 from autograder.testing import probe, test_case
 OK_FORMAT = False
 name = 'q7_train_evaluate'
@@ -91,6 +91,7 @@ def expect_plain_number(seen, what):
 @test_case(points=1, hidden=False)
 def test_train_mode(env):
     """train_epoch puts the model in training mode (it was in eval mode before)."""
+    only_when_right(lambda: expect_sgd(env), 'the weights after train_epoch')
     log = training_run(env)['log']
     assert log, 'train_epoch never called the model.'
     assert all((training for training, _ in log)), 'train_epoch ran the model in eval mode: call model.train() at its start (the model may come from evaluate, which leaves it in eval mode).'
@@ -98,6 +99,9 @@ def test_train_mode(env):
 @test_case(points=2, hidden=False)
 def test_sgd_updates(env):
     """After one epoch the weights equal plain SGD: zero the gradients, backward, step, for every batch."""
+    expect_sgd(env)
+
+def expect_sgd(env):
     seen = training_run(env)
     batches = len(train_loader())
     assert len(seen['log']) == batches, f"train_epoch called the model {len(seen['log'])} times for {batches} batches; call it once per batch."
@@ -108,6 +112,7 @@ def test_sgd_updates(env):
 @test_case(points=1, hidden=False)
 def test_eval_mode(env):
     """evaluate puts the model in eval mode (it was in training mode before)."""
+    only_when_right(lambda: expect_accuracy(env), 'the accuracy evaluate returns')
     log = evaluation_run(env)['log']
     assert log, 'evaluate never called the model.'
     assert not any((training for training, _ in log)), "evaluate ran the model in training mode: call model.eval() first, or dropout and batch norm behave as in training (and batch norm's running statistics change)."
@@ -115,6 +120,9 @@ def test_eval_mode(env):
 @test_case(points=2, hidden=False)
 def test_accuracy(env):
     """evaluate returns correct predictions / samples over the whole loader, a float in [0, 1]."""
+    expect_accuracy(env)
+
+def expect_accuracy(env):
     accuracy = expect_plain_number(evaluation_run(env)['accuracy'], 'The value evaluate returned')
     x, y = data(2, 23)
     weight, bias = start_weights()
