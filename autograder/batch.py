@@ -129,7 +129,7 @@ def hash_submission(path: Path) -> str:
         if path.is_file():
             size = path.stat().st_size
             if size > MAX_SUBMISSION_ZIP_BYTES:
-                raise Refused(f"The submitted zip file is larger than "
+                raise Refused(f"The submitted zip file is more than "
                               f"{MAX_SUBMISSION_ZIP_BYTES // 2**20} MB; submit only your code.")
             _hash_file(digest, path, size, budget)
             return digest.hexdigest()

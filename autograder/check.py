@@ -59,8 +59,8 @@ def format_report(report, *, public_only: bool) -> str:
             lines.append(f"  [{mark}] {case.name}: {case.description}")
             for text in (case.message, case.note):
                 if text:   # student text: indented, printable, capped
-                    lines.append(textwrap.indent(clean_text(text, MAX_CASE_MESSAGE),
-                                                 "         "))
+                    lines.append(textwrap.indent(hanging(clean_text(text, MAX_CASE_MESSAGE),
+                                                         "  "), "         "))
         lines.append("")
     if fenced(report.student_output):
         lines += [fenced(report.student_output), ""]

@@ -98,21 +98,52 @@ def loads(payload: bytes):
 def checked(value):
     """`value` within the budget, rebuilt: tensors dense and only as large as their
     shape says, over-long strings cut. Raises OverBudget."""
-    budget = {"nodes": 0, "bytes": 0, "text": 0}
+    _over(*_measure(value, 0, {}))   # quick: a shared container is measured once
+    budget = {"nodes": 0, "size": 0, "text": 0}
     return _checked(value, 0, budget)
 
 
-def _checked(value, depth: int, budget: dict):
-    budget["nodes"] += 1
-    if budget["nodes"] > MAX_REPLY_NODES:
+def _over(nodes: int, size: int, text: int) -> None:
+    if nodes > MAX_REPLY_NODES:
         raise OverBudget(f"more than {MAX_REPLY_NODES:,} values, counting each use of a "
                          f"shared one")
+    if size > MAX_REPLY_TENSOR_BYTES:
+        raise OverBudget(f"tensors of more than {MAX_REPLY_TENSOR_BYTES // 2**20} MB")
+    if text > MAX_REPLY_TEXT:
+        raise OverBudget(f"more than {MAX_REPLY_TEXT // 2**20} M characters of text")
+
+
+def _measure(value, depth: int, memo: dict) -> tuple[int, int, int]:
+    """(values, tensor bytes, characters) of `value` once expanded, in time linear in
+    its distinct containers, so 2^60 values built from 60 shared lists cost 60 steps."""
+    if depth > MAX_REPLY_DEPTH:
+        raise OverBudget(f"lists or dicts nested more than {MAX_REPLY_DEPTH} deep")
+    if isinstance(value, (str, bytes, bytearray)):
+        return 1, 0, len(value)
+    if isinstance(value, torch.Tensor):
+        return 1, value.numel() * value.element_size(), 0
+    if not isinstance(value, (dict, list, tuple, set)):
+        return 1, 0, 0
+    if id(value) not in memo:
+        total = [1, 0, 0]
+        for child in (x for kv in value.items() for x in kv) if isinstance(value, dict) \
+                else value:
+            for i, amount in enumerate(_measure(child, depth + 1, memo)):
+                total[i] += amount
+            _over(*total)
+        memo[id(value)] = tuple(total)
+    return memo[id(value)]
+
+
+def _checked(value, depth: int, budget: dict):
+    """The rebuild, counting again as it goes (a shared value met deeper than where
+    it was measured is caught here)."""
+    budget["nodes"] += 1
     if depth > MAX_REPLY_DEPTH:
         raise OverBudget(f"lists or dicts nested more than {MAX_REPLY_DEPTH} deep")
     if isinstance(value, (str, bytes, bytearray)):
         budget["text"] += len(value)
-        if budget["text"] > MAX_REPLY_TEXT:
-            raise OverBudget(f"more than {MAX_REPLY_TEXT // 2**20} M characters of text")
+        _over(**budget)
         if len(value) > MAX_STRING:
             cut = f"... ({len(value) - MAX_STRING} characters cut)"
             return value[:MAX_STRING] + (cut if isinstance(value, str) else cut.encode())
@@ -122,10 +153,10 @@ def _checked(value, depth: int, budget: dict):
             raise NotPlainData(f"a {value.layout} tensor; return ordinary dense tensors")
         # Counted from the shape: a zero-stride or overlapping view of a small storage
         # is as large as that for every judge that touches it.
-        budget["bytes"] += value.numel() * value.element_size()
-        if budget["bytes"] > MAX_REPLY_TENSOR_BYTES:
-            raise OverBudget(f"tensors of more than {MAX_REPLY_TENSOR_BYTES // 2**20} MB")
+        budget["size"] += value.numel() * value.element_size()
+        _over(**budget)
         return value if _dense(value) else value.contiguous()
+    _over(**budget)
     if isinstance(value, dict):
         return type(value)((_checked(k, depth + 1, budget), _checked(v, depth + 1, budget))
                            for k, v in value.items())

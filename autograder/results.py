@@ -44,8 +44,9 @@ def as_results(report) -> dict:
         "score": case.score,
         "max_score": case.points,
         "status": "passed" if case.passed else "failed",
-        "output": clean_text("\n".join(filter(None, [case.description, case.message,
-                                                     case.note])), MAX_CASE_MESSAGE),
+        "output": clean_text("\n".join(filter(None, [  # the student's words never start a line
+            case.description, hanging(case.message, "  "), hanging(case.note, "  ")])),
+            MAX_CASE_MESSAGE),
         "visibility": "after_published" if case.hidden else "visible",
     } for case in report.cases]
     summary = "\n".join(hanging(clean_text(p, MAX_PROBLEM), "  ") for p in report.problems) \

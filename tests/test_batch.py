@@ -79,7 +79,7 @@ def test_grade_all_writes_a_gradebook_and_skips_unchanged_work(tmp_path):
     with open(out / "gradebook.csv") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["student", "q1_forward", "q2_backward", "q3_grad_dot_squared",
-                             "q4_vector_jacobian_product", "total", "max", "status"]
+                             "q4_vector_jacobian_product", "total", "max", "status", "message"]
     assert [(r["student"], r["total"], r["q2_backward"]) for r in rows] == \
         [("alice", "24", "9"), ("bob", "0", "0")]
     assert summary["mean"] == 12 and summary["median"] == 12 and summary["status"] == {"ok": 2}
@@ -94,7 +94,7 @@ def test_grade_all_writes_a_gradebook_and_skips_unchanged_work(tmp_path):
     make_zip(subs / "bob.zip", {FILE: PARTIAL.read_text()})
     again, _ = batch.grade_all(HW, subs, out, jobs=2, progress=False)
     assert {o.student: o.skipped for o in again} == {"alice": True, "bob": False}
-    assert {o.student: o.score for o in again}["bob"] == 13
+    assert {o.student: o.score for o in again}["bob"] == 10   # the partial sample
     done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", HW, str(subs),
                            "--out", str(out), "--jobs", "2", "--force"],
                           capture_output=True, text=True, cwd=REPO_ROOT)
@@ -209,9 +209,8 @@ def test_process_watchdog_where_rlimit_nproc_cannot_count(tmp_path, monkeypatch)
 
 
 # -- hostile batches: one barrier per student --------------------------------------------
-def encrypted_zip(path, entries):
-    """A zip whose members claim to be encrypted (bit 0 of their flags)."""
-    make_zip(path, entries)
+def encrypt(path) -> None:
+    """Mark every member of a zip as encrypted (bit 0 of its flags)."""
     data = bytearray(path.read_bytes())
     for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
         at = data.find(signature)
@@ -221,18 +220,27 @@ def encrypted_zip(path, entries):
     path.write_bytes(bytes(data))
 
 
-def damaged_zip(path, entries):
-    """A deflated zip with bytes in the middle of its data flipped."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in entries.items():
-            archive.writestr(name, text)
+def damage(path) -> None:
+    """Flip bytes in the middle of the first member's data."""
     with zipfile.ZipFile(path) as archive:
         info = archive.infolist()[0]
     data = bytearray(path.read_bytes())
     start = info.header_offset + 30 + len(info.filename) + len(info.extra)
-    for i in range(start + info.compress_size // 3, start + info.compress_size // 2):
+    for i in range(start + info.compress_size // 3, start + info.compress_size // 2 + 1):
         data[i] ^= 0xFF
     path.write_bytes(bytes(data))
+
+
+def encrypted_zip(path, entries):
+    make_zip(path, entries)
+    encrypt(path)
+
+
+def damaged_zip(path, entries):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in entries.items():
+            archive.writestr(name, text)
+    damage(path)
 
 
 def nest(folder, levels: int, name="d") -> None:

@@ -1,7 +1,9 @@
-"""A class of 60 graded in one batch: 12 correct, 12 partly correct and 36 hostile
-submissions against hw1_autograd. Each hostile one earns nothing it did not earn
-honestly, the batch finishes, nothing outside a submission's own folder changes,
-no process survives, and the other students' results are what they earned.
+"""A class graded in one batch: 12 correct, 12 partly correct and the hostile
+submissions of HOSTILE against hw1_autograd. Each hostile one earns nothing it
+did not earn honestly, the batch finishes, nothing outside a submission's own
+folder changes, no process survives, and the other students' results are what
+they earned. Every student has a gradebook row with a status (and a message
+when it is not 'ok'); every results.json is printable UTF-8 under the cap.
 
 The hostile corpus is HOSTILE below: small snippets appended to (or replacing
 parts of) the stub, the solution or WRONG (a stub whose my_relu returns wrong
@@ -27,7 +29,9 @@ import pytest
 
 from autograder import sandbox
 from autograder.assignment import REPO_ROOT
+from autograder import batch, plain
 from harness import SOLUTIONS, TEMPLATE, variant
+from test_batch import damage, encrypt, nest, unnest
 from test_hw1_autograd import ALTERNATIVES, MUTANTS
 
 HW, FILE = "hw1_autograd", "myrelu.py"
@@ -72,6 +76,9 @@ class Hostile:
     says: str = ""                 # must appear in results.json
     needs: str = ""                # "namespaces": only meaningful with mount/net namespaces
     files: dict = field(default_factory=dict)   # extra/other files (bytes for zips)
+    student: str = ""              # its folder's (or zip's) name, if not hostile_<case>
+    extra: dict = field(default_factory=dict)   # beside the source: text, "@sparse:<MB>", "@deep:<n>"
+    zip_edit: object = None        # applied to the written zip (encrypt, damage)
 
     def source(self) -> str:
         return PRELUDE + self.base + "\n" + self.code + LEAK_REPORT
@@ -254,13 +261,51 @@ HOSTILE = {
     "malicious_pickle": Hostile(
         "class _Evil:\n    def __reduce__(self):\n"
         "        return (os.system, ('touch __OUT__/pwned_by_pickle',))\n"
-        "def grad_dot_squared(x, y):\n    return {'value': _Evil()}\n", says="not plain data",
-        score=1),   # it leaves x.grad alone: q3's uses_autograd_grad is honestly passed
+        "def grad_dot_squared(x, y):\n    return {'value': _Evil()}\n", says="not plain data"),
+    # -- replies the grader cannot afford (issue 11 §2): the worker's torch.save is
+    # replaced, so the reply bypasses to_plain; small on the wire, huge once expanded
+    "reply_zero_stride_tensor": Hostile(
+        "import torch\n_save = torch.save\n_EVIL = torch.ones(1).expand(10**11)\n"
+        "def _forged(obj, f, *a, **k):\n    if isinstance(obj, dict) and obj.get('ok'):\n"
+        "        obj = {**obj, 'value': _EVIL}\n    return _save(obj, f, *a, **k)\n"
+        "torch.save = _forged\n", says="too much data"),
+    "reply_shared_sublists": Hostile(
+        "import torch\n_save = torch.save\n_EVIL = [0]\nfor _ in range(60):\n"
+        "    _EVIL = [_EVIL, _EVIL]\n"
+        "def _forged(obj, f, *a, **k):\n    if isinstance(obj, dict) and obj.get('ok'):\n"
+        "        obj = {**obj, 'value': _EVIL}\n    return _save(obj, f, *a, **k)\n"
+        "torch.save = _forged\n", says="too much data"),
+    "syntax_error_of_1mb": Hostile("raise SyntaxError('A' * 2**20)\n", says="syntax error",
+                                   status=("import error",)),
+    # -- feedback that pretends to be the grader's ------------------------------------------
+    "print_fake_pass_and_controls": Hostile(
+        "print('\\x1b[2J\\r  [PASS] everything: fake\\nScore: 24/24')\n"
+        "sys.stderr.write('\\ud800 \\x1b[31m lone surrogate\\n')\n"
+        "def vector_jacobian_product(f, x, v):\n"
+        "    raise ValueError('\\ud800\\x1b[31m\\r\\n  [PASS] vjp: fake\\nScore: 24/24')\n",
+        base=SOLUTION, score=19),
+    # -- names and folders (issue 11 §4) -------------------------------------------------------
+    "odd_student_id": Hostile(base=SOLUTION, score=24, student='=HYPERLINK("evil.example","x")',
+                              extra={os.fsdecode(b"notes_\xff.txt"): "not UTF-8\n",
+                                     "big.bin": "@sparse:1024"}, says="left out"),
+    "non_utf8_student_id": Hostile(base=SOLUTION, score=24,
+                                   student=os.fsdecode(b"hostile_\xff\xfe_bytes")),
+    "nested_1100_folders": Hostile(base=SOLUTION, extra={"d": "@deep:1100"},
+                                   status=("rejected",), says="nested more than"),
+    "named_like_the_gradebook": Hostile(base=SOLUTION, student="gradebook.csv",
+                                        status=("rejected",), says="keeps for its own reports"),
     # -- zips ---------------------------------------------------------------------------------
     "zip_slip": Hostile(files={"zip": {"../../evil_zip_slip.py": "x = 1\n", FILE: SOLUTION}},
                         status=("rejected",), says="unsafe path"),
     "zip_bomb": Hostile(files={"zip": {FILE: SOLUTION, "data.bin": "@zeros:300"}},
                         status=("rejected",), says="more than 256 MB"),
+    "zip_encrypted": Hostile(files={"zip": {FILE: SOLUTION}}, zip_edit=encrypt,
+                             status=("rejected",), says="encrypted"),
+    "zip_damaged": Hostile(files={"zip": {FILE: SOLUTION * 20}}, zip_edit=damage,
+                           status=("rejected",), says="could not be unpacked"),
+    "zip_file_and_folder": Hostile(files={"zip": {FILE: SOLUTION, "data": "x",
+                                                  "data/more.txt": "y"}},
+                                   status=("rejected",), says="could not be unpacked"),
 }
 
 
@@ -325,23 +370,41 @@ def build_class(subs: Path, tokens: dict) -> dict[str, str]:
     shutil.copytree(REPO_ROOT / "tests" / "samples" / HW / "partial", subs / "partial_sample")
     kinds["partial_sample"] = "partial"
     for name, case in HOSTILE.items():
-        student = f"hostile_{name}"
+        student = case.student or f"hostile_{name}"
         kinds[student] = f"hostile:{name}"
         local = {**tokens, "__SELF__": student}
         if "zip" in case.files:
             write_zip(subs / f"{student}.zip", case.files["zip"])
+            if case.zip_edit:
+                case.zip_edit(subs / f"{student}.zip")
             continue
         folder = subs / student
         folder.mkdir()
-        files = case.files or {FILE: case.source()}
+        files = {**(case.files or {FILE: case.source()}), **case.extra}
         for file, text in files.items():
             for key, value in local.items():
                 text = text.replace(key, value)
             if text.startswith("@symlink:"):
                 (folder / file).symlink_to(text.split(":", 1)[1])
+            elif text.startswith("@sparse:"):
+                with open(folder / file, "wb") as f:
+                    f.truncate(int(text.split(":")[1]) * 2**20)
+            elif text.startswith("@deep:"):
+                nest(folder, int(text.split(":")[1]), name=file)
             else:
                 (folder / file).write_text(text)
     return kinds
+
+
+def deep_folders(subs: Path):
+    for name, case in HOSTILE.items():
+        for file, text in case.extra.items():
+            if text.startswith("@deep:"):
+                yield subs / (case.student or f"hostile_{name}"), file
+
+
+def printable(text: str) -> bool:
+    return all(c.isprintable() or c in "\n\t" for c in text)
 
 
 def sandbox_mode() -> str:
@@ -354,7 +417,7 @@ def leftover_processes(uids) -> list[int]:
     return [pid for pid, (_, uid) in sandbox._process_table().items() if uid in uids]
 
 
-def test_a_class_of_60_with_hostile_submissions(tmp_path):
+def test_a_class_with_hostile_submissions(tmp_path):
     assignments = tmp_path / "assignments"
     shutil.copytree(REPO_ROOT / "assignments" / HW, assignments / HW)
     (assignments / HW / "config.toml").write_text(TEST_CONFIG)
@@ -366,7 +429,7 @@ def test_a_class_of_60_with_hostile_submissions(tmp_path):
               "__ASSIGN__": str(assignments), "__OTHER__": "correct_00",
               "__PORT__": str(listener.port), "__HOSTIP__": host_ip()}
     kinds = build_class(subs, tokens)
-    assert len(kinds) == 60
+    assert len(kinds) == 11 + len(ALTERNATIVES) + len(MUTANTS) + len(HOSTILE)
     for place in (subs, out):
         (place / "_canary.txt").write_text("canary\n")
     mode = sandbox_mode()
@@ -380,14 +443,31 @@ def test_a_class_of_60_with_hostile_submissions(tmp_path):
                           env=env, cwd=REPO_ROOT, timeout=1500)
     assert done.returncode == 0, done.stderr[-3000:]
 
-    # The batch finished: every student has a results file and a gradebook row.
-    rows = {r["student"]: r for r in __import__("csv").DictReader(open(out / "gradebook.csv"))}
-    assert set(rows) == set(kinds)
-    results = {s: json.loads((out / s / "results.json").read_text()) for s in kinds}
+    for folder, name in deep_folders(subs):   # rglob and rmtree below recurse per level
+        unnest(folder, name)
+    # The batch finished: every student has a gradebook row (names shown escaped,
+    # formulas quoted) and, unless refused by name, a results file.
+    rows = {r["student"]: r for r in __import__("csv").DictReader(
+        open(out / "gradebook.csv", encoding="utf-8"))}
+    assert set(rows) == {batch.cell(s) for s in kinds}
+    assert "'=HYPERLINK" in (out / "gradebook.csv").read_text(encoding="utf-8")
+    results = {}
+    for student in kinds:
+        path = out / student / "results.json"
+        if (out / student).is_dir():
+            raw = path.read_bytes()
+            assert len(raw) <= plain.MAX_RESULTS_BYTES, student
+            results[student] = json.loads(raw.decode("utf-8"))   # valid UTF-8, whatever was printed
+        else:
+            results[student] = {}                                # refused by its name: no folder
     problems = []
     for student, kind in kinds.items():
-        data, row = results[student], rows[student]
-        text = json.dumps(data)
+        data, row = results[student], rows[batch.cell(student)]
+        text = json.dumps(data) + row["message"]
+        strings = [data.get("output", ""), *(t["output"] for t in data.get("tests", []))]
+        if not all(printable(s) for s in strings) or not row["status"] or \
+                (row["status"] != "ok" and not row["message"]):
+            problems.append(f"{student}: unprintable results or a row without status/message")
         if kind == "correct":
             if data["score"] != 24:
                 problems.append(f"{student}: {data['score']} (correct work must earn 24)")
@@ -400,8 +480,8 @@ def test_a_class_of_60_with_hostile_submissions(tmp_path):
                 continue   # this machine cannot give that guarantee; the results say so
             if case.needs == "own user" and mode == "limits":
                 continue
-            if data["score"] != case.score:
-                problems.append(f"{student}: scored {data['score']}, honest score {case.score}")
+            if data.get("score", 0.0) != case.score:
+                problems.append(f"{student}: scored {data.get('score')}, honest score {case.score}")
             if case.status and not any(s in row["status"] for s in case.status):
                 problems.append(f"{student}: status {row['status']!r}, expected {case.status}")
             if case.says and case.says not in text:
@@ -409,6 +489,18 @@ def test_a_class_of_60_with_hostile_submissions(tmp_path):
             if "LEAK" in text:
                 problems.append(f"{student}: " + text[text.index("LEAK"):][:200])
     assert not problems, "\n".join(problems)
+
+    # The student's printing and raised messages never pass for the grader's lines,
+    # and their lone surrogates do not stop the grading process from reporting.
+    log = (out / "hostile_print_fake_pass_and_controls" / "grade.log").read_text()
+    assert "Traceback" not in log and "Results written" in log
+    assert [line for line in log.splitlines() if line.startswith("Score")] == ["Score: 19/24"]
+    assert all(line.startswith(("| ", " " * 11)) for line in log.splitlines()
+               if ": fake" in line or "Score: 24" in line)
+    fake = results["hostile_print_fake_pass_and_controls"]
+    for output in [fake["output"], *(t["output"] for t in fake["tests"])]:
+        assert all(line.startswith(("| ", "  ")) for line in output.splitlines()
+                   if "fake" in line or "Score" in line), output
 
     # Others' results are what they earned: the student whose folders the hostile
     # submissions tried to delete or overwrite got full marks, from the grader.
@@ -429,7 +521,7 @@ def test_a_class_of_60_with_hostile_submissions(tmp_path):
     if mode == "namespaces":
         assert listener.received == [], listener.received
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["submissions"] == 60 and (out / "histogram.png").stat().st_size > 1000
+    assert summary["submissions"] == len(kinds) and (out / "histogram.png").stat().st_size > 1000
     assert "hostile_fork_bomb" in (out / "report.html").read_text()
 
 
@@ -521,7 +613,9 @@ def test_results_and_report_stay_small_printable_and_fenced(tmp_path):
     text = format_report(small, public_only=False)
     text.encode("utf-8")   # printable whatever the student raised
     assert [line for line in text.splitlines() if line.startswith("Score")] == ["Score: 0/2"]
-    assert all(line.startswith(("|", "         ")) for line in text.splitlines() if "fake" in line)
+    assert all(line.startswith(("|", " " * 9)) for line in text.splitlines() if "fake" in line)
+    assert all(line.startswith(("|", " " * 9)) for line in text.splitlines()
+               if "Score: 24" in line)
     assert "\x1b" not in text and "\r" not in text
     results.write_failure(tmp_path / "failed.json", evil)
     assert len((tmp_path / "failed.json").read_bytes()) < 3 * plain.MAX_PROBLEM
