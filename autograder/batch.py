@@ -46,10 +46,9 @@ from pathlib import Path
 from . import results
 from .assignment import PACKAGE_ROOT, config, find_assignment_dir
 from .plain import (MAX_HASHED_BYTES, MAX_SUBMISSION_DEPTH, MAX_SUBMISSION_FILES,
-                    MAX_SUBMISSION_ZIP_BYTES, clean_text)
+                    MAX_SUBMISSION_ZIP_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, clean_text)
 
 GRADE_SLACK = 60.0          # seconds on top of import + submission timeouts per grading process
-MAX_ZIP_FILES = 2000
 RESULTS, META, LOG = "results.json", "grading.json", "grade.log"
 RESERVED = {"gradebook.csv", "summary.json", "histogram.png", "report.html"}  # report files
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # a spreadsheet runs such a cell
@@ -180,7 +179,7 @@ def hash_grader(hw: str) -> str:
 def unpack(zip_path: Path, dest: Path, max_bytes: int) -> str:
     """Extract a student's zip safely; return '' or a problem in plain words.
 
-    Refuses absolute paths and '..' (zip slip), links, more than MAX_ZIP_FILES
+    Refuses absolute paths and '..' (zip slip), links, more than MAX_ZIP_MEMBERS
     entries and more than max_bytes uncompressed (zip bombs: counted while
     writing, not trusted from the header). A zip whose files all sit in one
     folder is unwrapped."""
@@ -190,8 +189,8 @@ def unpack(zip_path: Path, dest: Path, max_bytes: int) -> str:
         return f"The submitted zip file could not be opened ({shown(str(exc))})."
     with archive:
         entries = archive.infolist()
-        if len(entries) > MAX_ZIP_FILES:
-            return f"The submitted zip holds more than {MAX_ZIP_FILES} files."
+        if len(entries) > MAX_ZIP_MEMBERS:
+            return f"The submitted zip holds more than {MAX_ZIP_MEMBERS} files."
         written = 0
         for entry in entries:
             name = entry.filename.replace("\\", "/")
@@ -301,7 +300,7 @@ def grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
         if source.is_file():
             target = Path(tmp) / student
             target.mkdir()
-            problem = unpack(source, target, max_bytes=256 * 2**20)
+            problem = unpack(source, target, max_bytes=MAX_UNZIPPED_BYTES)
         if problem:
             results.write_failure(results_path, problem, status="rejected")
         else:

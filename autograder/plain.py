@@ -33,6 +33,8 @@ MAX_SUBMISSION_DEPTH = 32               # folder levels in a submission (batch)
 MAX_SUBMISSION_FILES = 10_000           # files and folders in a submission folder (batch)
 MAX_HASHED_BYTES = 256 * 2**20          # read to hash one submission; beyond: size and date
 MAX_SUBMISSION_ZIP_BYTES = 256 * 2**20  # a submitted zip file itself
+MAX_ZIP_MEMBERS = 2000                  # files in a submitted zip
+MAX_UNZIPPED_BYTES = 256 * 2**20        # what a submitted zip unpacks to (counted while writing)
 
 
 class NotPlainData(TypeError):
