@@ -11,6 +11,8 @@ see sandbox.py), N at a time, and writes
   <dir>/gradebook.csv            one row a student: one column a question, total, max, status
   <dir>/summary.json             mean, median, spread, counts by status, question means
   <dir>/histogram.png            the score histogram
+  <dir>/items.json, questions.png  item analysis: per test case pass rate, mean, point-biserial
+                                 with the total, frequent failures; pass rate per question
   <dir>/report.html              all of it on one page for the instructor
 
 Re-running skips a submission whose files and grader are unchanged (the hashes
@@ -43,14 +45,15 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import results
+from . import items, results
 from .assignment import PACKAGE_ROOT, config, find_assignment_dir
 from .plain import (MAX_HASHED_BYTES, MAX_SUBMISSION_DEPTH, MAX_SUBMISSION_FILES,
                     MAX_SUBMISSION_ZIP_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, clean_text)
 
 GRADE_SLACK = 60.0          # seconds on top of import + submission timeouts per grading process
 RESULTS, META, LOG = "results.json", "grading.json", "grade.log"
-RESERVED = {"gradebook.csv", "summary.json", "histogram.png", "report.html"}  # report files
+RESERVED = {"gradebook.csv", "summary.json", "histogram.png", "report.html", "items.json",
+            "questions.png"}  # report files
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # a spreadsheet runs such a cell
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
               RuntimeError, NotImplementedError, ValueError)   # e.g. encrypted, damaged
@@ -439,7 +442,8 @@ def write_histogram(outcomes: list[Outcome], path: Path, title: str) -> None:
     plt.close(fig)
 
 
-def write_html(hw: str, outcomes: list[Outcome], summary: dict, path: Path) -> None:
+def write_html(hw: str, outcomes: list[Outcome], summary: dict, path: Path,
+               item_analysis: str = "") -> None:
     e = html.escape
     questions = sorted({q for o in outcomes for q in o.questions})
     rows = "\n".join(
@@ -462,6 +466,7 @@ Status: {status}. Graded now: {summary['graded_now']}, unchanged and skipped:
 {summary['skipped_unchanged']}.</p>
 <img src="histogram.png" alt="score histogram">
 <h2>Questions (mean points)</h2><table>{means}</table>
+{item_analysis}
 <h2>Students</h2>
 <table><tr><th>student</th>{''.join(f'<th>{e(q)}</th>' for q in questions)}<th>total</th>
 <th>status</th><th>seconds</th></tr>
@@ -479,8 +484,22 @@ def write_reports(hw: str, outcomes: list[Outcome], out: Path) -> dict:
     write_gradebook(outcomes, out / "gradebook.csv")
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     write_histogram(outcomes, out / "histogram.png", f"{hw}: {len(outcomes)} submissions")
-    write_html(hw, outcomes, summary, out / "report.html")
+    analysis = items.analyse(class_results(outcomes, out))
+    (out / "items.json").write_text(json.dumps(analysis, indent=2) + "\n", encoding="utf-8")
+    items.write_chart(analysis, out / "questions.png")
+    write_html(hw, outcomes, summary, out / "report.html", items.html_section(analysis))
     return summary
+
+
+def class_results(outcomes: list[Outcome], out: Path) -> dict[str, dict]:
+    """Every student's results.json that can be read, for the item analysis."""
+    found = {}
+    for o in outcomes:
+        try:
+            found[o.student] = json.loads((out / o.student / RESULTS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def grade_all(hw: str, root: Path, out: Path, *, jobs: int = 1, force: bool = False,

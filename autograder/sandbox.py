@@ -975,6 +975,11 @@ def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list)
     pivot_root(".", ".old")
     os.chdir("/")
 
+    # The private tmpfs first: what is bound back from under the host's /tmp (a
+    # checkout or venv in /tmp, as on CI) gets its mount point inside it.
+    os.mkdir("/tmp", mode=0o1777)
+    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+          f"size={limits['disk_mb']}m,nr_inodes={limits['files']},mode=1777")
     for path in system + binds:
         if path in links:
             os.symlink(links[path], path)
@@ -1000,9 +1005,6 @@ def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list)
     except OSError as exc:
         sys_line = "no /sys"
         missing.append(f"/sys (sysfs refused: {exc.strerror}); torch reads it for CPU counts")
-    os.mkdir("/tmp", mode=0o1777)
-    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-          f"size={limits['disk_mb']}m,nr_inodes={limits['files']},mode=1777")
     for path, name in PRIVATE_PLACES.items():
         os.makedirs(path, exist_ok=True)
         os.mkdir(f"/tmp/{name}")

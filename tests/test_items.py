@@ -75,3 +75,40 @@ def test_report_section_and_chart(tmp_path):
     page = items.html_section(analysis)
     assert "every submission fails" in page and "x is # but should be #" in page
     assert page.index("q2: broken") < page.index("q1: easy"), "hardest cases first"
+
+
+def test_item_analysis_of_a_class_of_mutants_and_alternatives(tmp_path):
+    """grade-all of hw1's reference, stub, known-wrong variants and alternative answers:
+    each case a mutant aims at shows that mutant's failure, nothing is flagged (the
+    reference passes every case, the stub fails every one), and every case separates
+    strong from weak work (positive point-biserial)."""
+    import json
+
+    from autograder import batch
+    from harness import TEMPLATE, variant
+    from test_hw1_autograd import ALTERNATIVES, FILE, HW, MUTANTS
+
+    root = tmp_path / "class"
+    variant(HW, root / "reference", FILE, [])
+    import shutil
+    shutil.copytree(TEMPLATE / HW, root / "stub")
+    for i, (replacements, _) in enumerate(MUTANTS.values()):
+        variant(HW, root / f"mutant{i:02d}", FILE, replacements)
+    for i, replacements in enumerate(ALTERNATIVES.values()):
+        variant(HW, root / f"alternative{i}", FILE, replacements)
+    out = tmp_path / "out"
+    batch.grade_all(HW, root, out, jobs=2, progress=False)
+
+    analysis = json.loads((out / "items.json").read_text())
+    assert analysis["submissions"] == 2 + len(MUTANTS) + len(ALTERNATIVES)
+    cases = by_case(analysis)
+    for replacements, loses in MUTANTS.values():
+        for title in loses:
+            assert cases[title]["pass_rate"] < 1, title
+            assert cases[title]["failures"], f"{title}: no failure message grouped"
+    for item in analysis["cases"]:
+        assert item["flag"] == "", item
+        assert item["point_biserial"] is not None and item["point_biserial"] > 0, item
+    page = (out / "report.html").read_text()
+    assert "Item analysis" in page and "questions.png" in page
+    assert (out / "questions.png").stat().st_size > 1000
