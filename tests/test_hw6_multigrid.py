@@ -19,8 +19,14 @@ RESTRICT = ("    kernel = torch.tensor(KERNEL, dtype=r.dtype).view(1, 1, 3)\n"
 PROLONG = ("    kernel = torch.tensor(KERNEL, dtype=e.dtype).view(1, 1, 3)\n"
            "    out = F.conv_transpose1d(e.reshape(-1, 1, e.shape[-1]), kernel, stride=2)\n"
            "    return out.reshape(*e.shape[:-1], out.shape[-1])\n")
-GALERKIN = ("    AP = torch.cat([restrict(rows) for rows in A.split(256)])\n"
-            "    return torch.cat([restrict(rows) for rows in AP.mT.split(256)]).mT.contiguous()\n")
+GALERKIN = ("    m = (A.shape[-1] - 1) // 2\n"
+            "    AP = A.new_empty(A.shape[0], m)\n"
+            "    for i in range(0, A.shape[0], 256):\n"
+            "        AP[i:i + 256] = restrict(A[i:i + 256])\n"
+            "    RAP = A.new_empty(m, m)\n"
+            "    for i in range(0, m, 256):\n"
+            "        RAP[:, i:i + 256] = restrict(AP.mT[i:i + 256]).mT\n"
+            "    return RAP\n")
 BASE = "    if A.shape[-1] == 1:\n        return b / A[0, 0]\n"
 CORRECTION = "    x = x + prolong(coarse_error)\n"
 PRE_SMOOTH = ("    for _ in range(nu1):\n"
@@ -77,7 +83,7 @@ MUTANTS = {
         [(GALERKIN, "    return restrict(restrict(A))\n")],
         ["q5_galerkin: coarse_stiffness", "q6_v_cycle: converges"]),
     "galerkin_coarse halves R A P (finite-difference scaling)": (
-        [(GALERKIN, GALERKIN.replace(".mT.contiguous()\n", ".mT.contiguous() / 2\n"))],
+        [(GALERKIN, GALERKIN.replace("    return RAP\n", "    return RAP / 2\n"))],
         ["q5_galerkin: coarse_stiffness", "q6_v_cycle: converges"]),
     "v_cycle without the coarse correction (smoothing only)": (
         [(CORRECTION, "")],
