@@ -44,4 +44,4 @@ bench: $(STAMP)
 	$(PY) -m autograder.bench
 
 clean:
-	rm -rf results dist build *.egg-info .pytest_cache
+	rm -rf results dist build *.egg-info .pytest_cache .venv-cpu
