@@ -306,11 +306,10 @@ class WorkerSession:
             raise self._limit_reached(limit, during)
 
     def _limit_reached(self, limit: str, during: str) -> LimitReached:
-        what = {"memory": f"used more than the {self.limits.memory_mb} MB of memory allowed",
-                "processes": f"started more than the {self.limits.processes} processes allowed",
-                "cpu": f"used more than the {self.limits.cpu_seconds} s of CPU time allowed"}
-        return LimitReached(f"Your code {what[limit]} (all its processes together) while "
-                            f"{during}.", limit)
+        """The limit's sentence from LIMIT_WORDS, the one results files use too."""
+        what = LIMIT_WORDS[limit][1].format(**asdict(self.limits))
+        together = "" if "all its processes" in what else " (all its processes together)"
+        return LimitReached(f"Your code {what}{together} while {during}.", limit)
 
     def _receive(self, seconds: float, during: str, nonce: str) -> dict:
         """The next reply; it must carry the nonce of the request it answers, so
