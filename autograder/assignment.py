@@ -1,14 +1,15 @@
-"""Where an assignment lives, its config, its test files, and what of them
-may be shown to the worker or to students."""
+"""Where an assignment lives, its config, its test files and their helper
+modules, and what of them may be shown to the worker or to students."""
 import ast
-import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import IN_REPO, PACKAGE_ROOT, REPO_ROOT  # noqa: F401  (re-exported)
+from .settings import COURSE, ENV_ASSIGNMENTS, IN_COURSE, PACKAGE_ROOT, REPO_ROOT, env  # noqa: F401
 
-ENV_ASSIGNMENTS = "AUTOGRADER_ASSIGNMENTS"
+SUPPORT_DIR = "support"   # tests/support/<name>.py: helpers of one assignment's tests
+
 _chosen: dict[str, Path] = {}   # hw -> folder named on the command line (see use_folder)
 
 
@@ -42,9 +43,10 @@ def candidate_dirs(hw: str) -> list[Path]:
     instructor's repo, a student's assignment folder, or the directory otter
     copies support files into."""
     places = [_chosen[hw]] if hw in _chosen else []
-    if os.environ.get(ENV_ASSIGNMENTS):
-        places.append(Path(os.environ[ENV_ASSIGNMENTS]) / hw)
-    for base in (Path.cwd(), *([REPO_ROOT] if IN_REPO else [])):
+    if env(ENV_ASSIGNMENTS):
+        places.append(Path(env(ENV_ASSIGNMENTS)) / hw)
+    places += [COURSE.assignments / hw] if IN_COURSE else []
+    for base in (Path.cwd(),):
         places += [base / "assignments" / hw, base / hw, base]
     return places
 
@@ -53,9 +55,9 @@ def find_assignment_dir(hw: str) -> Path:
     for place in candidate_dirs(hw):
         if read_name(place) == hw:
             return place
-    if IN_REPO:
+    if IN_COURSE:
         known = ", ".join(sorted(p.parent.name for p in
-                                 (REPO_ROOT / "assignments").glob("*/config.toml")))
+                                 COURSE.assignments.glob("*/config.toml")))
         raise UnknownAssignment(f"Unknown assignment '{hw}'. Known assignments: {known}.")
     raise UnknownAssignment(f"No folder for assignment '{hw}' here: run the command inside "
                             f"the assignment folder you were given (the one with "
@@ -87,15 +89,51 @@ class Config:
         return [Path(f).stem for f in self.files if f.endswith(".py")]
 
 
-def config(hw: str) -> Config:
-    """The assignment's config.toml: points live in the tests, every other number here."""
+def config(hw: str | None = None) -> Config:
+    """The assignment's config.toml: points live in the tests, every other number here.
+    A test file calls `config()`: its assignment is the one it belongs to."""
+    if hw is None:
+        hw = assignment_of(sys._getframe(1).f_code.co_filename)
     data = tomllib.loads((find_assignment_dir(hw) / "config.toml").read_text())
     return Config(**data)
+
+
+def assignment_of(test_file: str) -> str:
+    """The assignment a test file belongs to: the config.toml above its tests/
+    folder; in the worker (probes beside no config) and under otter (test files
+    run from a string), the one assignment folder the grader provided."""
+    path = Path(test_file)
+    if path.is_file() and read_name(path.resolve().parent.parent):
+        return read_name(path.resolve().parent.parent)
+    for base in ([Path(env(ENV_ASSIGNMENTS))] if env(ENV_ASSIGNMENTS) else []) + \
+            [Path.cwd() / "assignments"]:
+        names = [read_name(p.parent) for p in sorted(base.glob("*/config.toml"))]
+        if len(names) == 1 and names[0]:
+            return names[0]
+    raise UnknownAssignment(f"Cannot tell which assignment {path.name} belongs to: it is not in "
+                            f"an assignment's tests/ folder; name it: config(\"<hw>\").")
 
 
 def test_files(hw: str, tests_dir: Path | None = None) -> list[Path]:
     tests_dir = tests_dir or find_assignment_dir(hw) / "tests"
     return sorted(p for p in tests_dir.glob("*.py") if not p.name.startswith("_"))
+
+
+def support_needed(sources: list[str], tests_dir: Path) -> list[Path]:
+    """The helper modules (tests/support/<name>.py, loaded with `support("name")`)
+    that these test sources need, and those that the helpers need in turn."""
+    needed: dict[str, Path] = {}
+    todo = list(sources)
+    while todo:
+        for node in ast.walk(ast.parse(todo.pop())):
+            if (isinstance(node, ast.Call) and _calls(node, "support") and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                name = node.args[0].value
+                path = tests_dir / SUPPORT_DIR / f"{name}.py"
+                if name not in needed and path.is_file():
+                    needed[name] = path
+                    todo.append(path.read_text())
+    return sorted(needed.values())
 
 
 def _is_judge(node: ast.stmt) -> bool:

@@ -22,8 +22,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import datasets, notebook, plain
-from .assignment import (IN_REPO, PACKAGE_ROOT, REPO_ROOT, Config, config, find_assignment_dir,
-                         probe_source, test_files)
+from .settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
+from .assignment import (SUPPORT_DIR, Config, config,
+                         find_assignment_dir, probe_source, support_needed, test_files)
 from .sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError, outside_system_dirs
 from .testing import ProbeFailed, seed_everything, test_case
 
@@ -141,9 +142,9 @@ def hidden_paths(submission: Path) -> list[str]:
     """What the worker must not see: the grader's repository, the folder holding the
     submissions (classmates' work), every non-system top-level folder (other
     checkouts on the machine) and whatever $AUTOGRADER_HIDE names."""
-    paths = [*([str(REPO_ROOT)] if IN_REPO else []), str(submission.parent),
+    paths = [*([str(COURSE.root)] if IN_COURSE else []), str(submission.parent),
              *outside_system_dirs()]
-    paths += [p for p in os.environ.get("AUTOGRADER_HIDE", "").split(os.pathsep) if p]
+    paths += env_paths(ENV_HIDE)
     return paths
 
 
@@ -151,7 +152,8 @@ class WorkerSession:
     """The worker process for one submission, started on first use, always
     inside the sandbox (see sandbox.py)."""
 
-    def __init__(self, cfg: Config, submission: Path, probe_modules: dict[str, str]):
+    def __init__(self, cfg: Config, submission: Path, probe_modules: dict[str, str],
+                 support: list[Path] = ()):
         self.cfg = cfg
         self.limits = Limits.from_config(cfg.limits, cpu_seconds=cfg.import_timeout +
                                          cfg.submission_timeout)
@@ -166,6 +168,10 @@ class WorkerSession:
         probes.mkdir()
         for name, source in probe_modules.items():
             (probes / f"{name}.py").write_text(source)
+        if support:   # the helpers the probes load with support("name"), beside them
+            (probes / SUPPORT_DIR).mkdir()
+            for path in support:
+                shutil.copy(path, probes / SUPPORT_DIR / path.name)
         self.student_dir = self.root / "submission"
         self.problems = copy_submission(submission, self.student_dir,
                                         max_bytes=self.limits.disk_mb * 2**20 // 2)
@@ -183,14 +189,11 @@ class WorkerSession:
                     "PYTHONNOUSERSITE": "1", "PYTHONHASHSEED": str(cfg.seed),
                     "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(home / ".matplotlib"),
                     "OMP_NUM_THREADS": str(cfg.threads), "MKL_NUM_THREADS": str(cfg.threads),
-                    "AUTOGRADER_ASSIGNMENTS": str(lib / "assignments")}
-        data_env = datasets.worker_environment()
+                    ENV_ASSIGNMENTS: str(lib / "assignments")}
+        data_env, data_folders, cache = datasets.worker_environment()
         self.env.update(data_env)
-        self.sandbox = Sandbox(
-            self.root, self.limits, hide=hidden_paths(submission),
-            data=[v for k, v in data_env.items() if k in ("AUTOGRADER_SHARED_DATA",
-                                                           "AUTOGRADER_DATA")],
-            cache={k: v for k, v in data_env.items() if k == "AUTOGRADER_CACHE"})
+        self.sandbox = Sandbox(self.root, self.limits, hide=hidden_paths(submission),
+                               data=data_folders, cache=cache)
         self.process = None
         self.import_errors: dict[str, str] = {}
         self.import_limit = ""            # the limit that stopped the import, if one did
@@ -465,7 +468,9 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
     report = Report(hw=hw, submission=submission.name)
     files = [p for p in test_files(hw, tests_dir) if only is None or p.stem in only]
     modules = {p.stem: load_test_module(hw, p) for p in files}
-    session = WorkerSession(cfg, submission, {p.stem: probe_source(p) for p in files})
+    probes = {p.stem: probe_source(p) for p in files}
+    support = support_needed(list(probes.values()), files[0].parent) if files else []
+    session = WorkerSession(cfg, submission, probes, support)
     report.problems += session.problems
     env = RemoteEnv(session)
     submission_deadline = started + cfg.submission_timeout

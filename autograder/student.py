@@ -5,19 +5,19 @@ For each assignment, writes student_template/<hw>/ from the single sources:
     each `# BEGIN SOLUTION` ... `# END SOLUTION` block replaced by
     `raise NotImplementedError("<where>")`;
   - the handout (assignments/<hw>/README.md) and config.toml;
-  - tests/: the public test cases only (hidden cases and their probes removed).
+  - tests/: the public test cases only (hidden cases and their probes removed),
+    and the helper modules of tests/support/ that those public cases load.
 """
 import ast
 import shutil
 from pathlib import Path
 
-from .assignment import REPO_ROOT, public_source
+from .assignment import SUPPORT_DIR, public_source, support_needed
 from .notebook import write_notebook
-from .paths import require_repo
+from .settings import COURSE, all_assignments, require_course
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 ANSWER_FILES = (".pt", ".pth")  # trained weights are part of the answer: never in the template
-TEMPLATE_ROOT = REPO_ROOT / "student_template"
 
 
 def enclosing_names(source: str) -> dict[int, str]:
@@ -62,7 +62,7 @@ def strip_solutions(source: str, filename: str) -> str:
 
 def build(hw: str, target: Path) -> None:
     """Write the template of one assignment into `target` (replacing it)."""
-    solutions, assignment = REPO_ROOT / "solutions" / hw, REPO_ROOT / "assignments" / hw
+    solutions, assignment = COURSE.solutions / hw, COURSE.assignments / hw
     if target.exists():
         shutil.rmtree(target)
     (target / "tests").mkdir(parents=True)
@@ -77,22 +77,21 @@ def build(hw: str, target: Path) -> None:
             shutil.copy(path, dest)
     for name in ("README.md", "config.toml"):
         shutil.copy(assignment / name, target / name)
+    public = {}
     for path in sorted((assignment / "tests").glob("*.py")):
         source = public_source(path)
         if source is not None:
+            public[path.name] = source
             (target / "tests" / path.name).write_text(source)
+    for path in support_needed(list(public.values()), assignment / "tests"):
+        (target / "tests" / SUPPORT_DIR).mkdir(exist_ok=True)
+        shutil.copy(path, target / "tests" / SUPPORT_DIR / path.name)
     write_notebook(hw, target)  # <hw>.ipynb where there is one student file (hw1..hw6)
 
 
-def all_assignments() -> list[str]:
-    """Assignments with a config and a solution (work in progress has only one)."""
-    return sorted(p.parent.name for p in (REPO_ROOT / "assignments").glob("*/config.toml")
-                  if (REPO_ROOT / "solutions" / p.parent.name).is_dir())
-
-
 def main(hws: list[str]) -> int:
-    require_repo("student")
+    require_course("student")
     for hw in hws or all_assignments():
-        build(hw, TEMPLATE_ROOT / hw)
-        print(f"wrote {TEMPLATE_ROOT.relative_to(REPO_ROOT) / hw}/")
+        build(hw, COURSE.template / hw)
+        print(f"wrote {COURSE.template / hw}/")
     return 0

@@ -1,4 +1,5 @@
-"""What grader test files import: `probe`, `test_case`, `config`, `ProbeFailed`.
+"""What grader test files import: `probe`, `test_case`, `config`, `ProbeFailed`,
+`support`.
 
 A test file is an otter exception-based test file. Its `@probe` functions run
 beside the student's code and return plain data; its `@test_case` functions
@@ -11,8 +12,10 @@ are judges that call probes through `env` and assert on the data.
   plain-data round trip, so both paths judge identical values).
 """
 import functools
+import importlib.util
 import inspect
 import random
+import sys
 import traceback
 from pathlib import Path
 
@@ -20,7 +23,7 @@ import numpy as np
 import torch
 
 from . import plain
-from .assignment import config  # noqa: F401  (re-exported for test files)
+from .assignment import SUPPORT_DIR, config  # noqa: F401  (config: re-exported for test files)
 
 try:  # otter collects instances of its own class, so use it when present
     from otter.test_files import test_case
@@ -39,6 +42,7 @@ except ImportError:  # students may run the check without otter installed
 
 SEED = 0
 CACHE_KEY = "__autograder_probe_cache__"
+_support: dict[Path, object] = {}
 
 
 class ProbeFailed(AssertionError):
@@ -112,3 +116,30 @@ def probe(function):
         return cache[key]
     call.probe_function = function
     return call
+
+
+def support(name: str):
+    """The assignment's helper module tests/support/<name>.py, shared by its test
+    files. It is found beside the test file that asks, wherever that file runs:
+    the instructor's repo, the worker's copy of the probes, a student's folder.
+    otter runs test files from a string or from a copy of tests/*.py, and copies
+    the assignment folder into the submission's: there it is found below that."""
+    caller = Path(sys._getframe(1).f_code.co_filename)
+    places = [caller.resolve().parent / SUPPORT_DIR / f"{name}.py"] if caller.is_file() else []
+    places += sorted(Path.cwd().glob(f"assignments/*/tests/{SUPPORT_DIR}/{name}.py"))
+    places = [p for p in places if p.is_file()]
+    if not places:
+        raise FileNotFoundError(f"{caller.name}: the helper {SUPPORT_DIR}/{name}.py is missing")
+    path = places[0].resolve()
+    if path not in _support:
+        module_name = f"agsupport_{path.parent.parent.parent.name}_{name}_{len(_support)}"
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module   # dataclasses and pickling look modules up
+        writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.dont_write_bytecode = writes
+        _support[path] = module
+    return _support[path]

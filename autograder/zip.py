@@ -1,7 +1,8 @@
 """`python -m autograder zip <hw>`: the Gradescope autograder zip, built by `otter generate`.
 
 The zip holds the assignment's test files (public and hidden), the
-`autograder` package and the assignment folder (config and tests) as support
+`autograder` package and the assignment folder (config, tests and their
+helpers in tests/support/) as support
 files, and a requirements file that installs CPU-only torch on Gradescope (no
 CUDA download; Gradescope's default machines have no GPU).
 
@@ -18,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .assignment import PACKAGE_ROOT, config, find_assignment_dir, test_files
+from .assignment import PACKAGE_ROOT, SUPPORT_DIR, config, find_assignment_dir, test_files
 
 # Gradescope installs these into otter's environment. CPU wheels come from PyTorch's index.
 GRADESCOPE_REQUIREMENTS = """\
@@ -47,6 +48,12 @@ def build(hw: str, out_dir: Path) -> Path:
         (stage / "assignments" / hw).mkdir(parents=True)
         shutil.copy(find_assignment_dir(hw) / "config.toml", stage / "assignments" / hw)
         shutil.copytree(stage / "tests", stage / "assignments" / hw / "tests")
+        # otter generate takes tests/*.py only; the helpers go with the assignment
+        # folder, where the engine and otter's runner (testing.support) find them
+        support = find_assignment_dir(hw) / "tests" / SUPPORT_DIR
+        for path in sorted(support.glob("*.py")):
+            (stage / "assignments" / hw / "tests" / SUPPORT_DIR).mkdir(exist_ok=True)
+            shutil.copy(path, stage / "assignments" / hw / "tests" / SUPPORT_DIR / path.name)
         (stage / "requirements.txt").write_text(GRADESCOPE_REQUIREMENTS)
         (stage / "otter_config.json").write_text(json.dumps({
             "lang": "python", "seed": cfg.seed, "show_stdout": False, "show_hidden": False,

@@ -89,9 +89,9 @@ def test_cifar10_offline_default_is_the_generated_stand_in():
 
 
 def test_worker_gets_the_graders_data_locations():
-    env = datasets.worker_environment()
-    assert env["AUTOGRADER_CACHE"] == str(datasets.cache_dir())
-    assert env["AUTOGRADER_SHARED_DATA"] == str(datasets.SHARED_DATA)
+    env, folders, cache = datasets.worker_environment()
+    assert env["AUTOGRADER_CACHE"] == str(datasets.cache_dir()) == cache["AUTOGRADER_CACHE"]
+    assert env["AUTOGRADER_SHARED_DATA"] == str(datasets.SHARED_DATA) in folders
 
 
 def same_as_torchvision(root):
@@ -141,7 +141,7 @@ NO_TORCHVISION = """
 import sys
 sys.modules["torchvision"] = None                # any import of it now fails
 import importlib.util, pathlib
-from autograder import checkpoints, datasets, engine, worker  # noqa: F401
+from autograder import datasets, engine, worker  # noqa: F401
 from autograder.testing import test_case
 root = pathlib.Path(sys.argv[1])
 for path in sorted(root.glob("assignments/*/tests/q*.py")):   # every question file imports

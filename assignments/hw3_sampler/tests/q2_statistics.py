@@ -22,7 +22,7 @@ import operator
 import torch
 from torch.utils.data import TensorDataset
 
-from autograder.bounds import chi_square_band, distinct_band
+from autograder.checks.bounds import chi_square_band, distinct_band
 from autograder.checks import only_when_right
 from autograder.testing import config, probe, test_case
 

@@ -11,15 +11,16 @@ notes' forward pass recomputed from the weights.
 """
 import torch
 
-from autograder import notes_nets
-from autograder.bounds import hoeffding_margin
+from autograder.checks.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
-from autograder.nnprobe import layer_traffic
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q3_dropout_net"
 points = None
+
+nnprobe = support("nnprobe")
+notes_nets = support("notes_nets")
 
 CFG = config("hw4_regularization")
 P = 0.3
@@ -36,7 +37,7 @@ def dropout_run(DropoutNet):
     x = images(1, CFG["dropout_batch"])
     with torch.no_grad():
         model.train()
-        with layer_traffic(model, FC) as traffic:
+        with nnprobe.layer_traffic(model, FC) as traffic:
             train_a = model(x)
         train_b = model(x)
         model.eval()

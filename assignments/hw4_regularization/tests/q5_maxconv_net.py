@@ -18,12 +18,13 @@ import torch.nn.functional as F
 
 from autograder import datasets
 from autograder.checks import expect_depends_on_input, expect_shape, only_when_right
-from autograder.nnprobe import torch_calls
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q5_maxconv_net"
 points = None
+
+nnprobe = support("nnprobe")
 
 CFG = config("hw4_regularization")
 RELU_LIKE = ("relu", "threshold")
@@ -35,7 +36,7 @@ def structure(MaxConvNet):
     model.eval()
     x = torch.randn(4, 1, 28, 28, generator=torch.Generator().manual_seed(6))
     with torch.no_grad():
-        out, calls = torch_calls(model, x)
+        out, calls = nnprobe.torch_calls(model, x)
     return {"shapes": [tuple(p.shape) for p in model.parameters()], "out": out,
             "calls": sorted(set(calls)),
             "modules": sorted({type(m).__name__ for m in model.modules()})}

@@ -12,14 +12,15 @@ most 7% of x for p = 0.5.
 
 import torch
 
-from autograder.bounds import hoeffding_margin
+from autograder.checks.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_shape, only_when_right
-from autograder.nnprobe import torch_calls
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q6_my_dropout"
 points = None
+
+nnprobe = support("nnprobe")
 
 CFG = config("hw4_regularization")
 PS = CFG["dropout_probabilities"]
@@ -92,7 +93,7 @@ def gradients(MyDropout):
 def calls(MyDropout):
     layer = MyDropout(p=0.5)
     layer.train()
-    _, names = torch_calls(layer, positive((10, 10), 7))
+    _, names = nnprobe.torch_calls(layer, positive((10, 10), 7))
     return {"calls": sorted(set(names)),
             "modules": sorted({type(m).__name__ for m in layer.modules()} - {type(layer).__name__})}
 

@@ -11,13 +11,13 @@ import torch
 from torch import nn
 
 from autograder.checks import only_when_right
-from autograder.figures import (expect_axis_coordinates, expect_png, figure_facts, find_picture,
-                                png_facts, screen_edges, screen_picture)
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q5_plot"
 points = None
+
+figures = support("figures")
 
 P = config("hw5_piecewise")
 CASES = [(1.0, 20), (2.0, 21)]  # (extent, seed of the net)
@@ -37,7 +37,7 @@ def plots(plot_linear_regions):
             path = Path(folder) / "regions.png"
             fig = plot_linear_regions(make_net(seed), str(path), size=P["plot_size"],
                                       extent=extent)
-            results.append({"png": png_facts(path), "figure": figure_facts(fig)})
+            results.append({"png": figures.png_facts(path), "figure": figures.figure_facts(fig)})
     return results
 
 
@@ -97,17 +97,17 @@ def expect_picture(env, case):
     extent, seed = CASES[case]
     image = expected_image(make_net(seed), P["plot_size"], extent)
     what = f"The picture in the Figure plot_linear_regions returned (extent={extent})"
-    expect_same_picture(screen_picture(figure_axes(env, case), what), image, what)
+    expect_same_picture(figures.screen_picture(figure_axes(env, case), what), image, what)
 
 
 def expect_png_shows_it(env, case):
     """The file at `path` is a PNG (any size, dpi, margins) showing the same picture."""
     extent, seed = CASES[case]
-    pixels = expect_png(plots(env)[case]["png"], "The file written by plot_linear_regions")
+    pixels = figures.expect_png(plots(env)[case]["png"], "The file written by plot_linear_regions")
     rgb = pixels[..., :3]
     is_picture = (rgb[..., 2] < 0.05) & (rgb[..., :2].amax(-1) > 0.1)
     what = f"The PNG written by plot_linear_regions (extent={extent})"
-    top, bottom, left, right = find_picture(pixels, is_picture, what, P["min_picture_fraction"])
+    top, bottom, left, right = figures.find_picture(pixels, is_picture, what, P["min_picture_fraction"])
     drawn = rgb[top:bottom, left:right].flip(0)          # rows from the bottom, as on screen
     expect_same_picture(drawn, expected_image(make_net(seed), P["plot_size"], extent), what)
 
@@ -118,9 +118,9 @@ def expect_input_coordinates(env, case):
     left, right, bottom, top = axes["extent"]
     atol = P["tick_atol"] * 2 * extent
     # -extent at the screen's left and bottom edge of the picture: x to the right, y up
-    expect_axis_coordinates(axes["xticks"], *screen_edges(left, right, axes["xlim"]), -extent,
+    figures.expect_axis_coordinates(axes["xticks"], *figures.screen_edges(left, right, axes["xlim"]), -extent,
                             extent, f"The x axis (extent={extent})", atol)
-    expect_axis_coordinates(axes["yticks"], *screen_edges(bottom, top, axes["ylim"]), -extent,
+    figures.expect_axis_coordinates(axes["yticks"], *figures.screen_edges(bottom, top, axes["ylim"]), -extent,
                             extent, f"The y axis (extent={extent})", atol)
 
 

@@ -4,12 +4,13 @@ import torch
 import torch.nn.functional as F
 
 from autograder.checks import expect_close, expect_shape, only_when_right
-from autograder.spy import first_int, module_globals, recording
-from autograder.testing import probe, test_case
+from autograder.testing import probe, support, test_case
 
 OK_FORMAT = False
 name = "q4_prolong"
 points = None
+
+spy = support("spy")
 
 CONV_T = ["input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"]
 
@@ -35,9 +36,9 @@ def adjoint(restrict, prolong):
 
 @probe
 def transposed_conv_strides(prolong):
-    with recording(torch.conv_transpose1d, [torch, F, module_globals(prolong)], CONV_T) as calls:
+    with spy.recording(torch.conv_transpose1d, [torch, F, spy.module_globals(prolong)], CONV_T) as calls:
         prolong(sample(7, 6))
-    return [first_int(call.get("stride", 1)) for call in calls]
+    return [spy.first_int(call.get("stride", 1)) for call in calls]
 
 
 def interpolate(e):

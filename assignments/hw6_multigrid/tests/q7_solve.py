@@ -5,12 +5,13 @@ import math
 import torch
 
 from autograder.checks import expect_finite, expect_shape
-from autograder.spy import module_globals
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q7_solve"
 points = None
+
+spy = support("spy")
 
 P = config("hw6_multigrid")
 
@@ -42,7 +43,7 @@ def large_unseen(solve, load_vector):
 @probe
 def cycle_counts(solve, load_vector):
     """Run solve with v_cycle (looked up in your module's globals) wrapped in a counter."""
-    names = module_globals(solve)
+    names = spy.module_globals(solve)
     original = names["v_cycle"]
     counts = {}
 

@@ -5,13 +5,14 @@ pickled code (a whole model saved with torch.save(model, ...)). Its tensors
 come back to the grader, which checks their size and values itself.
 """
 
-from autograder.checkpoints import fit_problem, read_state_dict
 from autograder.checks import expect_finite
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q5_checkpoint"
 points = None
+
+checkpoints = support("checkpoints")
 
 
 @probe
@@ -20,14 +21,14 @@ def checkpoint(submission):
     size = path.stat().st_size if path.is_file() else 0
     if size > config("project_cifar10")["checkpoint_max_mb"] * 2**20:
         return {"problem": "", "bytes": size, "state": None}   # too big to send back
-    state, problem = read_state_dict(path)
+    state, problem = checkpoints.read_state_dict(path)
     return {"problem": problem, "bytes": size, "state": state}
 
 
 @probe
 def checkpoint_fit(build_model, submission):
-    state, problem = read_state_dict(submission / "model.pt")
-    return {"problem": problem or fit_problem(build_model(), state)}
+    state, problem = checkpoints.read_state_dict(submission / "model.pt")
+    return {"problem": problem or checkpoints.fit_problem(build_model(), state)}
 
 
 def expect_size(seen):

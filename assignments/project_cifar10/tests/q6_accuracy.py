@@ -24,12 +24,13 @@ import time
 import torch
 
 from autograder import datasets
-from autograder.checkpoints import load_model, predict
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q6_accuracy"
 points = None
+
+checkpoints = support("checkpoints")
 RUNGS = 5          # the accuracy cases below: equal steps from the floor to full credit
 
 
@@ -40,11 +41,11 @@ def predictions_on_test_set(build_model, submission):
     except Exception as exc:  # noqa: BLE001  (the grader's data, not the student's code)
         return {"problem": f"The grader could not read its test set ({type(exc).__name__}: "
                            f"{exc}). This is not your fault: tell your instructor."}
-    model, problem = load_model(build_model, submission / "model.pt")
+    model, problem = checkpoints.load_model(build_model, submission / "model.pt")
     if problem:
         return {"problem": problem}
     started = time.perf_counter()
-    predictions = predict(model, images, config("project_cifar10")["eval_batch"])
+    predictions = checkpoints.predict(model, images, config("project_cifar10")["eval_batch"])
     return {"problem": "", "source": source, "predictions": predictions.to(torch.uint8),
             "seconds": time.perf_counter() - started}
 

@@ -5,12 +5,12 @@ The judge picks each layer's weights by shape and recomputes the forward
 pass itself (autograder/notes_nets.py), so any attribute names work.
 """
 import torch
-from autograder import notes_nets
 from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 OK_FORMAT = False
 name = 'q2_net'
 points = None
+notes_nets = support('notes_nets')
 CFG = config('hw4_regularization')
 
 def images(seed, n):

@@ -11,14 +11,14 @@ and fc2. In eval mode the whole output is recomputed from the weights.
 """
 import torch
 from torch import nn
-from autograder import notes_nets
-from autograder.bounds import hoeffding_margin
+from autograder.checks.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
-from autograder.nnprobe import layer_traffic
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 OK_FORMAT = False
 name = 'q4_bn_net'
 points = None
+nnprobe = support('nnprobe')
+notes_nets = support('notes_nets')
 CFG = config('hw4_regularization')
 P = 0.3
 LAYERS = {name: weight for name, (weight, _) in notes_nets.LAYERS.items()}
@@ -42,11 +42,11 @@ def bn_run(BNNet):
         x, x_eval = (images(2, CFG['bn_batch']), images(4, CFG['bn_batch']))
         model.train()
         before = running_statistics(model)
-        with layer_traffic(model, LAYERS) as train_traffic:
+        with nnprobe.layer_traffic(model, LAYERS) as train_traffic:
             train_out = model(x)
         after_train = running_statistics(model)
         model.eval()
-        with layer_traffic(model, LAYERS) as eval_traffic:
+        with nnprobe.layer_traffic(model, LAYERS) as eval_traffic:
             eval_out = model(x_eval)
         after_eval = running_statistics(model)
     bn_ids = {id(p) for m in norms for p in m.parameters(recurse=False)}

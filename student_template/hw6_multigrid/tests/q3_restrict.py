@@ -3,11 +3,11 @@ computed as a conv1d with stride 2."""
 import torch
 import torch.nn.functional as F
 from autograder.checks import expect_close
-from autograder.spy import first_int, module_globals, recording
-from autograder.testing import probe, test_case
+from autograder.testing import probe, support, test_case
 OK_FORMAT = False
 name = 'q3_restrict'
 points = None
+spy = support('spy')
 CONV1D = ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups']
 
 def sample(shape, seed):
@@ -20,9 +20,9 @@ def restricted(restrict):
 
 @probe
 def conv_strides(restrict):
-    with recording(torch.conv1d, [torch, F, module_globals(restrict)], CONV1D) as calls:
+    with spy.recording(torch.conv1d, [torch, F, spy.module_globals(restrict)], CONV1D) as calls:
         restrict(sample(15, 6))
-    return [first_int(call.get('stride', 1)) for call in calls]
+    return [spy.first_int(call.get('stride', 1)) for call in calls]
 
 def by_formula(b):
     """b'_i = b_{2i-1}/2 + b_{2i} + b_{2i+1}/2 with 1-based i = 1 .. n/2-1, on the last axis."""

@@ -3,11 +3,11 @@
 import torch
 import torch.nn.functional as F
 from autograder.checks import expect_close, expect_shape, only_when_right
-from autograder.spy import first_int, module_globals, recording
-from autograder.testing import probe, test_case
+from autograder.testing import probe, support, test_case
 OK_FORMAT = False
 name = 'q4_prolong'
 points = None
+spy = support('spy')
 CONV_T = ['input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation']
 
 def sample(shape, seed):

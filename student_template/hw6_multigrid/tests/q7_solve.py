@@ -3,11 +3,11 @@ against the exact u falls as O(h^2)."""
 import math
 import torch
 from autograder.checks import expect_finite, expect_shape
-from autograder.spy import module_globals
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 OK_FORMAT = False
 name = 'q7_solve'
 points = None
+spy = support('spy')
 P = config('hw6_multigrid')
 
 def sine_load(x):

@@ -8,7 +8,7 @@ import math
 
 import torch
 
-from .plain import describe
+from autograder.plain import describe
 
 
 # -- judge side ---------------------------------------------------------------
