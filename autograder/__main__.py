@@ -72,7 +72,7 @@ def main(argv=None) -> int:
 def run() -> None:
     """The console script: a user's mistake gets one plain line, not a traceback."""
     from .assignment import UnknownAssignment
-    from .paths import NotInRepository
+    from .settings import NotInRepository
     try:
         sys.exit(main())
     except (UnknownAssignment, NotInRepository) as exc:

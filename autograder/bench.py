@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from .assignment import REPO_ROOT
-from .student import all_assignments
+from .settings import all_assignments
 
 BUDGET_MB = 768
 CPU_VENV = REPO_ROOT / ".venv-cpu"

@@ -6,7 +6,8 @@ is wrong, in plain words.
 import textwrap
 from pathlib import Path
 
-from .assignment import IN_REPO, REPO_ROOT, UnknownAssignment, read_name, test_files, use_folder
+from .assignment import UnknownAssignment, read_name, test_files, use_folder
+from .settings import COURSE, IN_COURSE
 from .engine import grade
 from .plain import MAX_CASE_MESSAGE, MAX_PROBLEM, clean_text, fenced, hanging
 
@@ -23,8 +24,8 @@ def find_folder(hw: str | None, directory: str | None) -> Path:
         name = read_name(place)
         if name and (hw is None or name == hw):
             return place
-    if hw and IN_REPO and (REPO_ROOT / "student_template" / hw).is_dir():
-        return REPO_ROOT / "student_template" / hw
+    if hw and IN_COURSE and (COURSE.template / hw).is_dir():
+        return COURSE.template / hw
     if hw:
         raise UnknownAssignment(f"No folder for assignment '{hw}' here. Run `autograder check` "
                                 f"inside your assignment folder (the one with config.toml), "

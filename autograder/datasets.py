@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .paths import default_cache, shared_data
+from .settings import (ENV_CACHE, ENV_DATA, ENV_DOWNLOAD, ENV_SHARED_DATA, default_cache,
+                       env, shared_data)
 
 SHARED_DATA = shared_data()
 MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
@@ -41,21 +42,23 @@ DIGITS_FILE = Path(__file__).resolve().parent / "data" / "digits.npz"
 
 
 def cache_dir() -> Path:
-    path = Path(os.environ.get("AUTOGRADER_CACHE") or default_cache())
+    path = Path(env(ENV_CACHE) or default_cache())
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def worker_environment() -> dict[str, str]:
+def worker_environment() -> tuple[dict[str, str], list[str], dict[str, str]]:
     """The data locations a worker process (in a temporary copy) must share with
-    the grader, so probe and judge read the same data set."""
-    return {"AUTOGRADER_CACHE": str(cache_dir()), "AUTOGRADER_SHARED_DATA": str(SHARED_DATA),
-            **{k: os.environ[k] for k in ("AUTOGRADER_DATA", "AUTOGRADER_DOWNLOAD")
-               if k in os.environ}}
+    the grader, so probe and judge read the same data set: (its environment
+    variables, the folders it reads, the cache folder it may fill)."""
+    variables = {ENV_CACHE: str(cache_dir()), ENV_SHARED_DATA: str(SHARED_DATA),
+                 **{k: env(k) for k in (ENV_DATA, ENV_DOWNLOAD) if env(k)}}
+    folders = [variables[k] for k in (ENV_SHARED_DATA, ENV_DATA) if k in variables]
+    return variables, folders, {ENV_CACHE: variables[ENV_CACHE]}
 
 
 def download_allowed(download: bool | None) -> bool:
-    return bool(download) if download is not None else os.environ.get("AUTOGRADER_DOWNLOAD") == "1"
+    return bool(download) if download is not None else env(ENV_DOWNLOAD) == "1"
 
 
 # -- idx format -----------------------------------------------------------------
@@ -121,7 +124,7 @@ def _embedded_digits(root: Path) -> Path:
 
 def mnist_root(root: str | Path | None = None, download: bool | None = None) -> tuple[Path, str]:
     """Find (or make) a folder torchvision's MNIST can read offline, and say which."""
-    named = root or os.environ.get("AUTOGRADER_DATA")
+    named = root or env(ENV_DATA)
     if named:
         named = Path(named)
         if _has_mnist(named):
@@ -442,8 +445,8 @@ def _generated_source(root: Path) -> str:
 def cifar10_root(root: str | Path | None = None, download: bool | None = None
                  ) -> tuple[Path, str]:
     """Find (or make) a folder torchvision's CIFAR10 can read offline, and say which."""
-    if root or os.environ.get("AUTOGRADER_DATA"):
-        named = Path(root or os.environ["AUTOGRADER_DATA"])
+    if root or env(ENV_DATA):
+        named = Path(root or env(ENV_DATA))
         found = _cifar10_in(named)
         if found and found[1] == "generated":
             return found[0], _generated_source(found[0])

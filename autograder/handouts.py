@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from . import __version__
-from .paths import require_repo
+from .settings import REPO_ROOT, all_assignments, require_course
 
 DIST_NAME = "dl_homework_grader"   # the wheel's file name prefix (pyproject's name, normalised)
 WHEEL = f"{DIST_NAME}-{__version__}-py3-none-any.whl"
@@ -24,13 +24,13 @@ def build_wheel(out_dir: Path) -> Path:
     wheel = Path(out_dir) / WHEEL
     wheel.unlink(missing_ok=True)
     subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--wheel",
-                    "--outdir", str(out_dir), str(require_repo("handouts"))],
+                    "--outdir", str(out_dir), str(REPO_ROOT)],
                    check=True, stdout=subprocess.DEVNULL)
     return wheel
 
 
 def build(hw: str, out_dir: Path, wheel: Path) -> Path:
-    template = require_repo("handouts") / "student_template" / hw
+    template = require_course("handouts").template / hw
     output = Path(out_dir) / f"{hw}-student.zip"
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(template.rglob("*")):
@@ -41,7 +41,6 @@ def build(hw: str, out_dir: Path, wheel: Path) -> Path:
 
 
 def main(hws: list[str], out_dir: str) -> int:
-    from .student import all_assignments
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     wheel = build_wheel(out)

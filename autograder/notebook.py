@@ -171,14 +171,15 @@ def build_notebook(hw: str, module: str, source: str, handout: str,
 def write_notebook(hw: str, target: Path, *, solution: bool = False) -> Path | None:
     """`target/<hw>.ipynb` from the repository's sources, for an assignment with
     one student file (None for others): the stub, or the solution filled in."""
-    from .assignment import REPO_ROOT, public_source
+    from .assignment import public_source
+    from .settings import COURSE
     from .student import strip_solutions
 
-    assignment = REPO_ROOT / "assignments" / hw
+    assignment = COURSE.assignments / hw
     files = tomllib.loads((assignment / "config.toml").read_text())["files"]
     if len(files) != 1 or not files[0].endswith(".py"):
         return None
-    source = (REPO_ROOT / "solutions" / hw / files[0]).read_text()
+    source = (COURSE.solutions / hw / files[0]).read_text()
     if not solution:
         source = strip_solutions(source, files[0])
     tests = {p.stem: public_source(p) for p in sorted((assignment / "tests").glob("*.py"))

@@ -13,12 +13,9 @@ import html
 import importlib
 from pathlib import Path
 
-from .assignment import REPO_ROOT
-from .paths import require_repo
+from .settings import COURSE, all_assignments, require_course
 from .batch import find_submissions, grade_folders, write_reports
-from .student import all_assignments
 
-SAMPLES = REPO_ROOT / "tests" / "samples"
 # Pictures the report shows beside an assignment's grades: (module, function(path), caption).
 FIGURES = {"hw5_piecewise": ("autograder.benchmarks.hw5", "render_reference_png",
                              "The linear pieces of the reference ReLU net (hw5): each colour "
@@ -26,14 +23,14 @@ FIGURES = {"hw5_piecewise": ("autograder.benchmarks.hw5", "render_reference_png"
 
 
 def sample_submissions(hw: str) -> dict[str, Path]:
-    found = {"solution": REPO_ROOT / "solutions" / hw, "stub": REPO_ROOT / "student_template" / hw}
-    if (SAMPLES / hw).is_dir():
-        found.update(find_submissions(SAMPLES / hw))
+    found = {"solution": COURSE.solutions / hw, "stub": COURSE.template / hw}
+    if (COURSE.samples / hw).is_dir():
+        found.update(find_submissions(COURSE.samples / hw))
     return found
 
 
 def main(out: str, jobs: int = 2, force: bool = False) -> int:
-    require_repo("samples")
+    require_course("samples")
     out_dir = Path(out)
     rows = []
     table = [f"{'assignment':<22}{'submission':<26}{'score':>12}   {'seconds':>7}   status"]

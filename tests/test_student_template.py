@@ -4,13 +4,14 @@ import filecmp
 
 import pytest
 
-from autograder.student import TEMPLATE_ROOT, all_assignments, build, strip_solutions
+from autograder.settings import COURSE, all_assignments
+from autograder.student import build, strip_solutions
 
 
 @pytest.mark.parametrize("hw", all_assignments())
 def test_template_in_sync(hw, tmp_path):
     build(hw, tmp_path / hw)
-    committed = TEMPLATE_ROOT / hw
+    committed = COURSE.template / hw
     assert committed.is_dir(), f"student_template/{hw} missing: run `make student`"
     generated = sorted(p.relative_to(tmp_path / hw) for p in (tmp_path / hw).rglob("*") if p.is_file())
     present = sorted(p.relative_to(committed) for p in committed.rglob("*")
@@ -23,7 +24,7 @@ def test_template_in_sync(hw, tmp_path):
 
 @pytest.mark.parametrize("hw", all_assignments())
 def test_template_has_no_solution_or_hidden_test(hw):
-    for path in (TEMPLATE_ROOT / hw).rglob("*.py"):
+    for path in (COURSE.template / hw).rglob("*.py"):
         text = path.read_text()
         assert "BEGIN SOLUTION" not in text and "hidden=True" not in text, path
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import config
-from autograder.student import all_assignments
+from autograder.settings import all_assignments
 from autograder.zip import build
 from harness import SOLUTIONS, TEMPLATE, grade
 
