@@ -89,7 +89,7 @@ def table(label: str, rows: dict) -> tuple[list[str], int]:
         margin = f"{(mean - threshold) / sd:8.1f}" if sd else f"{'inf':>8}"
         flag = "  FLAG: move to <= 1e-3 bar" if normal >= TARGET else ""
         flagged += bool(flag)
-        lines.append(f"{label[:24]:<24} {title[:34]:<34} {figure[:24]:<24} {threshold:>6.4f} "
+        lines.append(f"{label[:24]:<24} {title[:34]:<34} {figure[:26]:<26} {threshold:>6.4f} "
                      f"{min(values):>7.4f} {mean:>7.4f} {sd:>7.4f} {max(values):>7.4f} "
                      f"{margin} {normal:>10.2e} {empirical:>6.2f} {mean - Z * sd:>8.4f}{flag}")
     return lines, flagged
@@ -99,7 +99,7 @@ def say(line: str) -> None:
     print(line, flush=True)   # row by row: a run takes minutes
 
 
-HEADER = (f"{'submission':<24} {'case':<34} {'figure':<24} {'thresh':>6} {'min':>7} {'mean':>7} "
+HEADER = (f"{'submission':<24} {'case':<34} {'figure':<26} {'thresh':>6} {'min':>7} {'mean':>7} "
           f"{'sd':>7} {'max':>7} {'margin':>8} {'P(fail)':>10} {'empir':>6} {'1e-3 bar':>8}")
 
 

@@ -84,7 +84,7 @@ def expect_rung(env, rung):
     floor, full = thresholds(source)
     needed = floor + (full - floor) * rung / RUNGS
     where = f"{count:,} test images of {source}"
-    kind = "CIFAR10" if datasets.is_real_cifar10(source) else "generated stand-in"
+    kind = "CIFAR10" if datasets.is_real_cifar10(source) else "generated"
     expect_at_least(acc, needed, (
         f"model.pt classifies {acc:.2%} of the {where} correctly; this step needs "
         f"{needed:.2%} (full credit at {full:.0%}, steps from {floor:.0%})."),
