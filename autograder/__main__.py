@@ -44,6 +44,12 @@ def main(argv=None) -> int:
     p.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
 
+    p = verbs.add_parser("calibrate", help="thresholds against the reference and alternatives "
+                                           "over seeds and thread counts (instructors)")
+    p.add_argument("hw")
+    p.add_argument("--seeds", type=int, default=10, help="seeds 1..K (default 10)")
+    p.add_argument("--threads", default="1,2", help="torch thread counts, e.g. 1,2 (default)")
+
     args = parser.parse_args(argv)
     if args.verb == "check":
         from .check import main as run
@@ -63,6 +69,15 @@ def main(argv=None) -> int:
     if args.verb == "grade-all":
         from .batch import main as run
         return run(args.hw, args.submissions, args.out, args.jobs, args.force)
+    if args.verb == "calibrate":
+        from .calibrate import main as run
+        try:
+            threads = [int(t) for t in args.threads.split(",")]
+        except ValueError:
+            parser.error(f"--threads takes counts separated by commas, e.g. 1,2; not {args.threads!r}")
+        if args.seeds < 1 or not threads or min(threads) < 1:
+            parser.error("--seeds and every --threads count must be at least 1")
+        return run(args.hw, args.seeds, threads)
     if args.verb == "samples":
         from .samples import main as run
         return run(args.out, jobs=args.jobs, force=args.force)

@@ -10,7 +10,8 @@ grading tree, sampled every 50 ms from /proc/<pid>/smaps_rollup (PSS counts a
 page shared by n processes as 1/n in each, so torch's libraries count once).
 Goals (Gradescope's default container: half a vCPU, 768 MB): ratio <= 1.2x,
 PSS <= 768 MB on the CPU build, <= 60 s. Then runs each assignment's own
-benchmark module in autograder/benchmarks/, which print ratios of their own.
+benchmark module in autograder/benchmarks/, which print ratios of their own,
+and `calibrate` with a few seeds for the assignments judged by thresholds.
 
     python -m autograder.bench [hw ...]      # some assignments only, no benchmarks
 """
@@ -28,6 +29,8 @@ from .assignment import REPO_ROOT
 from .settings import all_assignments
 
 BUDGET_MB = 768
+CALIBRATED = ["hw2_logistic", "hw4_regularization", "project_cifar10"]
+CALIBRATE_SEEDS = 3   # a quick look; the config comments come from 10 seeds
 CPU_VENV = REPO_ROOT / ".venv-cpu"
 # What the grading path needs on Gradescope's build; torch 2.13.0 is the +cpu wheel on
 # local disk. No torchvision: its wheel from the registry does not import beside it.
@@ -158,6 +161,11 @@ def main(argv: list[str]) -> int:
         print(f"\n== benchmarks/{module}")
         for line in importlib.import_module(f"autograder.benchmarks.{module}").run():
             print(line)
+    from . import calibrate
+    for hw in CALIBRATED:
+        print(f"\n== calibrate {hw} --seeds {CALIBRATE_SEEDS} (thresholds against the reference "
+              f"and alternatives; autograder calibrate <hw> for more seeds)", flush=True)
+        calibrate.main(hw, seeds=CALIBRATE_SEEDS, out=lambda line: print(line, flush=True))
     return 0
 
 

@@ -18,10 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from . import datasets, notebook, plain
+from . import checks, datasets, notebook, plain
 from .settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
 from .assignment import (SUPPORT_DIR, Config, config,
                          find_assignment_dir, probe_source, support_needed, test_files)
@@ -45,6 +45,7 @@ class CaseResult:
     message: str = ""   # why it failed, for the student
     note: str = ""      # what a passing judge reported (e.g. which data set was used)
     seconds: float = 0.0
+    figures: dict = field(default_factory=dict)  # figure -> (value, threshold) it compared
 
     @property
     def passed(self) -> bool:
@@ -180,7 +181,7 @@ class WorkerSession:
         home = self.root / "home"
         (home / "tmp").mkdir(parents=True)
         self.log = self.root / "output.log"
-        self.settings = {"modules": cfg.modules, "threads": cfg.threads,
+        self.settings = {"modules": cfg.modules, "threads": cfg.threads, "seed": cfg.seed,
                          "probes_dir": str(probes), "probe_modules": sorted(probe_modules),
                          "limits": asdict(self.limits)}
         self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
@@ -459,11 +460,15 @@ def limit_problems(limits: dict[str, list[str]], values: Limits) -> list[str]:
 
 
 def grade(hw: str, submission: Path, *, include_hidden: bool = True,
-          tests_dir: Path | None = None, only: list[str] | None = None) -> Report:
+          tests_dir: Path | None = None, only: list[str] | None = None,
+          seed: int | None = None, threads: int | None = None) -> Report:
     """Grade one submission folder and return the report (never raises for
-    anything the submission does). `only` limits grading to some test files."""
+    anything the submission does). `only` limits grading to some test files;
+    `seed` and `threads` replace the config's (calibrate.py measures over them)."""
     started = time.monotonic()
     cfg = config(hw)
+    cfg = replace(cfg, seed=cfg.seed if seed is None else seed,
+                  threads=cfg.threads if threads is None else threads)
     submission = Path(submission).resolve()
     report = Report(hw=hw, submission=submission.name)
     files = [p for p in test_files(hw, tests_dir) if only is None or p.stem in only]
@@ -494,7 +499,9 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
                                    submission_deadline)
                 env.limits_seen = []
                 t0 = time.monotonic()
+                checks.RECORDED.clear()
                 result.message, result.note = judge(case, env)
+                result.figures = dict(checks.RECORDED)
                 result.seconds = time.monotonic() - t0
                 if not result.message:
                     result.score = result.points

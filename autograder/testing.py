@@ -84,8 +84,9 @@ def explain(exc: BaseException, student_dir: Path | None = None) -> str:
     return f"Your code raised {type(exc).__name__}: {message}{where}"
 
 
-def run_probe(function, env: dict, submission: Path | None = None):
-    """Call a probe with arguments taken by name from the student's namespace."""
+def run_probe(function, env: dict, submission: Path | None = None, seed: int = SEED):
+    """Call a probe with arguments taken by name from the student's namespace, seeded
+    with the config's seed (the worker passes it)."""
     kwargs = {}
     for name in inspect.signature(function).parameters:
         if name == "env":
@@ -96,7 +97,7 @@ def run_probe(function, env: dict, submission: Path | None = None):
             kwargs[name] = env[name]
         else:
             raise MissingName(name)
-    seed_everything()
+    seed_everything(seed)
     return function(**kwargs)
 
 

@@ -167,7 +167,8 @@ def main() -> None:
             if blocked:
                 reply = {"ok": False, "message": blocked, **({"limit": limit} if limit else {})}
             else:
-                reply = {"ok": True, "value": to_plain(run_probe(function, env, student_dir))}
+                reply = {"ok": True, "value": to_plain(run_probe(function, env, student_dir,
+                                                                 settings.get("seed", 0)))}
         except NotPlainData as exc:
             reply = {"ok": False, "message": f"Your code returned something that is not "
                                              f"plain data ({exc})."}

@@ -82,6 +82,18 @@ def expect_depends_on_input(seen, what: str) -> None:
         f"{what} is the same for every input of the batch: it must depend on the input.")
 
 
+# figure -> (value, threshold) compared by expect_at_least in the case being judged;
+# the engine empties it before each case and keeps it on the case's result (calibrate.py)
+RECORDED: dict[str, tuple[float, float]] = {}
+
+
+def expect_at_least(value: float, threshold: float, message: str, *, figure: str) -> None:
+    """`value` reaches `threshold` (else AssertionError(message)); the pair is recorded
+    under `figure` (e.g. "test accuracy on MNIST") so calibrate can measure its margin."""
+    RECORDED[figure] = (float(value), float(threshold))
+    assert value >= threshold, message
+
+
 def only_when_right(check, what: str) -> None:
     """Gate a property test (input unchanged, no gradient left behind, the right call
     used, eval mode restored): it is worth its points only when the values it is about
