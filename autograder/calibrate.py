@@ -18,18 +18,18 @@ the same numbers (it differs elsewhere) and is not repeated.
 
     python -m autograder calibrate hw2_logistic --seeds 10 --threads 1,2
 """
-import importlib
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from .assignment import REPO_ROOT, config, test_files
+from . import variants
+from .assignment import config, test_files
+from .settings import COURSE
 from .engine import grade
 
 TARGET = 1e-3   # the most a correct submission may lose a threshold's points with
 Z = -statistics.NormalDist().inv_cdf(TARGET)   # 3.09: sd below the mean at TARGET
-TESTS = REPO_ROOT / "tests"
 
 
 def judged_files(hw: str) -> list[str]:
@@ -37,16 +37,12 @@ def judged_files(hw: str) -> list[str]:
     return [p.stem for p in test_files(hw) if "expect_at_least(" in p.read_text()]
 
 
-def alternatives(hw: str) -> dict[str, tuple[str, list]]:
-    """name -> (file, replacements): the alternative correct solutions the repo's
-    tests hold for `hw` (tests/test_<hw>.py: ALTERNATIVES, patches of FILE)."""
-    if str(TESTS) not in sys.path:
-        sys.path.insert(0, str(TESTS))   # the test modules import harness from there
-    try:
-        module = importlib.import_module(f"test_{hw}")
-    except ImportError:
+def alternatives(hw: str) -> dict[str, dict]:
+    """name -> {"replace": ..., "file": ...}: the alternative correct solutions of
+    assignments/<hw>/mutants.py (see variants.py)."""
+    if not (COURSE.assignments / hw / "mutants.py").is_file():
         return {}
-    return {name: (module.FILE, patch) for name, patch in getattr(module, "ALTERNATIVES", {}).items()}
+    return variants.load(hw).ALTERNATIVES
 
 
 def measure(hw: str, folder: Path, seeds: list[int], threads: list[int],
@@ -120,10 +116,10 @@ def main(hw: str, seeds: int = 10, threads: list[int] = (1, 2), out=say) -> int:
     out(HEADER)
     flagged, reference_rows = 0, None
     with tempfile.TemporaryDirectory(prefix="calibrate-") as scratch:
-        subjects = [("reference", REPO_ROOT / "solutions" / hw)]
-        for i, (name, (file, patch)) in enumerate(alternatives(hw).items()):
-            from harness import variant   # tests/harness.py, on sys.path since alternatives()
-            subjects.append((f"alt: {name}", variant(hw, Path(scratch) / f"alt{i}", file, patch)))
+        subjects = [("reference", COURSE.solutions / hw)]
+        for i, (name, alternative) in enumerate(alternatives(hw).items()):
+            subjects.append((f"alt: {name}", variants.write(
+                hw, Path(scratch) / f"alt{i}", alternative["replace"], alternative.get("file"))))
         for label, folder in subjects:
             if reference_rows is not None:   # the same numbers as the reference? then skip
                 first, _ = measure(hw, folder, seed_list[:1], threads[:1], files)
