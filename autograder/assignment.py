@@ -75,6 +75,15 @@ class Config:
     timeouts: dict = field(default_factory=dict)   # per test file stem
     params: dict = field(default_factory=dict)     # numbers the tests use
     limits: dict = field(default_factory=dict)     # [limits]: see sandbox.Limits
+    review: dict = field(default_factory=dict)     # [review]: on_tamper = "zero" | "flag"
+
+    @property
+    def on_tamper(self) -> str:
+        """What a tamper finding does to the score: "zero" (the default) or "flag" only."""
+        choice = self.review.get("on_tamper", "zero")
+        if choice not in ("zero", "flag"):
+            raise ValueError(f'[review] on_tamper must be "zero" or "flag", not {choice!r}')
+        return choice
 
     def __getitem__(self, key):
         return self.params[key]

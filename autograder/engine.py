@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import datasets, notebook, plain
+from . import datasets, notebook, plain, tamper
 from .assignment import (IN_REPO, PACKAGE_ROOT, REPO_ROOT, Config, config, find_assignment_dir,
                          probe_source, test_files)
 from .sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError, outside_system_dirs
@@ -67,6 +67,7 @@ class Report:
     sandbox: list[str] = field(default_factory=list)  # isolation measures, for instructors
     sandbox_uids: list[int] = field(default_factory=list)  # users its code ran as
     import_failed: bool = False
+    review: list[str] = field(default_factory=list)  # tamper-scan findings: "file:line: why"
 
     @property
     def status(self) -> str:
@@ -74,6 +75,8 @@ class Report:
         labels = list(dict.fromkeys(LIMIT_WORDS[k][0] for k in self.limits if k in LIMIT_WORDS))
         if self.import_failed:
             labels.insert(0, "import error")
+        if self.review:
+            labels.insert(0, "needs review")
         return "; ".join(labels) or "ok"
 
     @property
@@ -455,6 +458,36 @@ def limit_problems(limits: dict[str, list[str]], values: Limits) -> list[str]:
     return lines
 
 
+REVIEW_SHOWN = 10   # findings listed in a report; the rest are counted
+
+
+def review_problem(findings: list[str], zeroed: bool) -> str:
+    """The report's first problem for a submission the tamper scan flagged."""
+    shown = findings[:REVIEW_SHOWN]
+    more = len(findings) - len(shown)
+    outcome = ("so it scored 0 until a person reviews it" if zeroed else
+               "so a person will review it (the scores below are kept for now)")
+    return ("Needs review: your code reaches for the grader's own machinery, which the "
+            f"rules do not allow, {outcome}. The lines found:\n"
+            + "\n".join(f"  {line}" for line in shown)
+            + (f"\n  and {more} more" if more > 0 else ""))
+
+
+def apply_review(report: Report, findings: list, on_tamper: str) -> None:
+    """Record the scan's findings; in "zero" mode no case keeps its points."""
+    if not findings:
+        return
+    report.review = [str(f) for f in findings]
+    zeroed = on_tamper == "zero"
+    report.problems.insert(0, review_problem(report.review, zeroed))
+    if zeroed:
+        for case in report.cases:
+            if case.score:
+                case.message = "Not scored: this submission needs review (see the lines listed above)."
+                case.note = ""
+            case.score = 0.0
+
+
 def grade(hw: str, submission: Path, *, include_hidden: bool = True,
           tests_dir: Path | None = None, only: list[str] | None = None) -> Report:
     """Grade one submission folder and return the report (never raises for
@@ -467,6 +500,10 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
     modules = {p.stem: load_test_module(hw, p) for p in files}
     session = WorkerSession(cfg, submission, {p.stem: probe_source(p) for p in files})
     report.problems += session.problems
+    # Read before the worker starts, from the copy it will run (a notebook's cells included).
+    every_test = test_files(hw, tests_dir)
+    findings = tamper.scan_folder(session.student_dir, {p.stem for p in every_test},
+                                  tamper.probe_names_of([p.read_text() for p in every_test]))
     env = RemoteEnv(session)
     submission_deadline = started + cfg.submission_timeout
     try:
@@ -505,5 +542,6 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
         report.import_failed = True
         report.problems += list(session.import_errors.values())
     report.problems += limit_problems(report.limits, session.limits)
+    apply_review(report, findings, cfg.on_tamper)
     report.seconds = time.monotonic() - started
     return report
