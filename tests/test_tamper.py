@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograder import assignment, results, tamper
+from autograder import notebook as nb
 from autograder.assignment import ENV_ASSIGNMENTS, REPO_ROOT
 from autograder.batch import outcome_from
 from autograder.check import format_report
@@ -34,6 +35,12 @@ def test_honest_work_is_never_flagged(hw, tmp_path):
     edits += list(getattr(module, "ALTERNATIVES", {}).values())
     for i, replacements in enumerate(edits):
         folders.append(variant(hw, tmp_path / f"v{i}", module.FILE, replacements))
+    notebook = TEMPLATE / hw / f"{hw}.ipynb"
+    if notebook.is_file():   # the notebook edition, graded from its cells
+        (tmp_path / "nb").mkdir()
+        shutil.copy(notebook, tmp_path / "nb")
+        nb.write_module(tmp_path / "nb", hw, assignment.config(hw).files)
+        folders.append(tmp_path / "nb")
     found = {str(folder): scan(hw, folder) for folder in folders}
     assert not any(found.values()), {k: v for k, v in found.items() if v}
 
@@ -110,7 +117,6 @@ def test_compiled_files_helpers_and_notebook_cells_are_read(tmp_path):
                           {"cell_type": "markdown", "source": "text"},
                           {"cell_type": "code", "source": "x = 1\nimport sys\nf = sys._getframe()\n"}]}
     (tmp_path / "hw1_autograd.ipynb").write_text(json.dumps(notebook))
-    from autograder import notebook as nb
     nb.write_module(tmp_path, "hw1_autograd", ["myrelu.py"])
     found = scan("hw1_autograd", tmp_path)
     assert any(f.startswith("fast.cpython") and "compiled" in f for f in found), found
