@@ -221,14 +221,25 @@ class WorkerSession:
         finally:
             os.close(log)
         nonce = secrets.token_hex(16)   # read before any student code runs
+        deadline = time.monotonic() + self.cfg.import_timeout
         try:
-            try:
-                self.process.stdin.write((json.dumps({"nonce": nonce}) + "\n").encode())
-                self.process.stdin.flush()
-            except OSError:
-                pass   # it died already: _receive says how
-            hello = self._receive(self.cfg.import_timeout, during="importing your code",
-                                  nonce=nonce)
+            self.process.stdin.write((json.dumps({"nonce": nonce}) + "\n").encode())
+            self.process.stdin.flush()
+        except OSError:
+            pass   # it died already: _receive says how
+        # The grader's fault is decided here: the worker failed before student code was
+        # imported. No later frame (the hello included) can claim it.
+        try:
+            ready = self._receive(self.cfg.import_timeout, during="starting", nonce=nonce)
+        except ProbeFailed as exc:
+            self.stop()
+            raise SandboxError(f"the worker stopped before any student code ran: {exc}")
+        if not ready.get("ready"):
+            self.stop()
+            raise SandboxError(str(ready.get("grader_error") or "the worker could not start"))
+        try:
+            hello = self._receive(max(deadline - time.monotonic(), 0.01),
+                                  during="importing your code", nonce=nonce)
         except LimitReached as exc:  # never retried: it would fail the same way each test
             self.import_limit = exc.limit
             self.import_errors = {"import": str(exc)}
@@ -238,9 +249,6 @@ class WorkerSession:
             self.import_errors = {"import": str(exc)}
             self.start_failed = True
             return
-        if hello.get("grader_error"):
-            self.stop()
-            raise SandboxError(hello["grader_error"])
         self.import_errors = hello.get("import_errors", {})
         self.import_limit = str(hello.get("limit") or "")
         self.sandbox.kill_strays()   # what its code started at import does not run on

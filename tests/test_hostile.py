@@ -86,6 +86,16 @@ ANSWER_REQUESTS_ITSELF = (
     "    yield from ()\n"
     "if _channel is not None and _dumps is not None:\n    sys.stdin = _answers()\n")
 
+# (d) a hello forged from the worker's frames that claims the grader failed
+FORGE_GRADER_ERROR = (
+    "import struct\n_f, _seen = sys._getframe(), {}\nwhile _f is not None:\n"
+    "    _seen.update(_f.f_locals)\n    _f = _f.f_back\n"
+    "if 'channel' in _seen and 'dumps' in _seen:\n"
+    "    _p = _seen['dumps']({'hello': True, 'ready': False, 'nonce': _seen['hello_nonce'],"
+    " 'grader_error': 'the worker could not start: OSError'})\n"
+    "    _seen['channel'].write(struct.pack('<Q', len(_p)) + _p)\n"
+    "    _seen['channel'].flush()\n    os._exit(0)\n")
+
 
 @dataclass
 class Hostile:
@@ -168,6 +178,8 @@ HOSTILE = {
                                    says="Needs review"),
     "answer_requests_itself": Hostile(ANSWER_REQUESTS_ITSELF, status=("needs review",),
                                       says="sys._getframe"),
+    "forge_grader_error": Hostile(FORGE_GRADER_ERROR, status=("needs review",),
+                                  says="f_locals"),
     "patch_worker_modules": Hostile(
         "import autograder.plain as _p, autograder.testing as _t\n"
         "_p.to_plain = lambda value: 'MyReLUBackward'\n"

@@ -14,7 +14,9 @@ from autograder.assignment import ENV_ASSIGNMENTS, REPO_ROOT
 from autograder.batch import outcome_from
 from autograder.check import format_report
 from harness import SOLUTIONS, TEMPLATE, grade, variant
-from test_hostile import ANSWER_REQUESTS_ITSELF, FORGE_PROBE_MODULES, PRELUDE, WRONG
+from autograder.sandbox import SandboxError
+from test_hostile import (ANSWER_REQUESTS_ITSELF, FORGE_GRADER_ERROR, FORGE_PROBE_MODULES, PRELUDE,
+                          SOLUTION, WRONG)
 
 HWS = sorted(p.parent.name for p in (REPO_ROOT / "assignments").glob("*/config.toml"))
 
@@ -162,3 +164,27 @@ def test_flag_only_keeps_the_scores_and_still_says_needs_review(tmp_path, monkey
     report = grade("hw1_autograd", folder, only=["q1_forward"])
     assert report.score > 0 and report.status.startswith("needs review")
     assert "a person will review it" in report.problems[0]
+
+
+def test_only_the_grader_can_say_the_grader_failed(tmp_path, monkeypatch):
+    """(d): a hello forged from the worker's frames that claims a grader error is the
+    student's failure (flag mode, so the scan's zero does not hide it); a worker that
+    fails before any student code runs is the grader's (SandboxError: no points lost)."""
+    monkeypatch.setenv(ENV_ASSIGNMENTS, str(write_assignment(tmp_path, "flag")))
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "myrelu.py").write_text(PRELUDE + SOLUTION + "\n" + FORGE_GRADER_ERROR)
+    report = grade("hw1_autograd", folder, only=["q1_forward"])   # no SandboxError
+    assert report.score == 0 and "grader error" not in report.status
+    assert report.status.startswith("needs review")
+
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    shutil.copy(REPO_ROOT / "assignments" / "hw1_autograd" / "tests" / "q1_forward.py", tests)
+    broken = tests / "q1_forward.py"   # imports in the grader, fails in the worker
+    broken.write_text('import os\nif os.environ.get("USER") == "student":\n'
+                      '    raise ImportError("a probe module the worker cannot import")\n'
+                      + broken.read_text())
+    shutil.copytree(SOLUTIONS / "hw1_autograd", tmp_path / "honest")
+    with pytest.raises(SandboxError, match="could not start"):
+        grade("hw1_autograd", tmp_path / "honest", tests_dir=tests)
