@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from autograder import assignment, results, tamper
 from autograder import notebook as nb
@@ -188,3 +189,47 @@ def test_only_the_grader_can_say_the_grader_failed(tmp_path, monkeypatch):
     shutil.copytree(SOLUTIONS / "hw1_autograd", tmp_path / "honest")
     with pytest.raises(SandboxError, match="could not start"):
         grade("hw1_autograd", tmp_path / "honest", tests_dir=tests)
+
+
+def test_under_otter_a_global_named_like_the_probe_cache_changes_nothing(tmp_path):
+    """(c): under `otter run` probes run in the student's namespace; their results are
+    kept in the grader's module, so a global claiming to hold every answer is ignored."""
+    from autograder.testing import ProbeFailed, probe
+
+    def outputs(my_relu):
+        return my_relu(torch.tensor([-1.0, 2.0]))
+    outputs.__module__ = "q1_forward"
+    call = probe(outputs)
+
+    class Claims(dict):   # "holds" every key, always with a full-marks answer
+        def __contains__(self, key):
+            return True
+
+        def __getitem__(self, key):
+            return torch.tensor([0.0, 2.0])
+
+    for name in ("__autograder_probe_cache__", "probe_cache"):
+        env = {"my_relu": lambda x: x * 3, name: Claims()}
+        assert torch.equal(call(env), torch.tensor([-3.0, 6.0]))
+    env = {"my_relu": lambda x: x.clamp(min=0)}
+    assert torch.equal(call(env), torch.tensor([0.0, 2.0]))
+    assert set(env) == {"my_relu"}   # nothing written into the student's namespace
+    with pytest.raises(ProbeFailed):
+        call({})
+
+
+def test_judge_only_helpers_stay_in_the_grader():
+    """The worker gets each test file's probes and what they reach, nothing a judge
+    alone uses (a hidden check's reference computation): and the stripped file runs."""
+    from autograder.assignment import probe_source
+    tests = REPO_ROOT / "assignments"
+    q5 = probe_source(tests / "hw6_multigrid" / "tests" / "q5_galerkin.py")
+    q3 = probe_source(tests / "hw4_regularization" / "tests" / "q3_dropout_net.py")
+    assert "restriction_matrix" not in q5 and "expect_dropout_after_fc1" not in q3
+    for path in sorted(tests.glob("*/tests/q*.py")):
+        source = probe_source(path)
+        assert "test_case(" not in source, path
+        module = {"__name__": path.stem}
+        exec(compile(source, str(path), "exec"), module)
+        probes = tamper.probe_names_of([path.read_text()])
+        assert probes and probes <= set(module), (path, probes - set(module))
