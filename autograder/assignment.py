@@ -77,6 +77,15 @@ class Config:
     timeouts: dict = field(default_factory=dict)   # per test file stem
     params: dict = field(default_factory=dict)     # numbers the tests use
     limits: dict = field(default_factory=dict)     # [limits]: see sandbox.Limits
+    review: dict = field(default_factory=dict)     # [review]: on_tamper = "zero" | "flag"
+
+    @property
+    def on_tamper(self) -> str:
+        """What a tamper finding does to the score: "zero" (the default) or "flag" only."""
+        choice = self.review.get("on_tamper", "zero")
+        if choice not in ("zero", "flag"):
+            raise ValueError(f'[review] on_tamper must be "zero" or "flag", not {choice!r}')
+        return choice
 
     def __getitem__(self, key):
         return self.params[key]
@@ -170,10 +179,36 @@ def _drop_unused_helpers(body: list[ast.stmt]) -> list[ast.stmt]:
         body = keep
 
 
+def _is_probe(node: ast.stmt) -> bool:
+    return isinstance(node, ast.FunctionDef) and any(_calls(d, "probe") for d in node.decorator_list)
+
+
+def _defines(node: ast.stmt) -> set[str]:
+    """Top-level names a function, class or assignment binds."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else \
+        [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
 def probe_source(path: Path) -> str:
-    """The test file without its judges: all the worker ever sees of it."""
+    """What the worker ever sees of a test file: its imports, its probes and what they
+    reach, transitively (helpers, constants). Judges, and helpers only judges use (a
+    hidden check's reference computation), stay in the grader."""
     tree = ast.parse(path.read_text())
-    tree.body = [node for node in tree.body if not _is_judge(node)]
+    body = [node for node in tree.body if not _is_judge(node)]
+    definitions = [node for node in body if _defines(node) and not _is_probe(node)]
+    needed = {n.id for node in body if _is_probe(node) for n in ast.walk(node)
+              if isinstance(n, ast.Name)}
+    kept: list[ast.stmt] = []
+    while True:
+        reached = [node for node in definitions if node not in kept and _defines(node) & needed]
+        if not reached:
+            break
+        kept += reached
+        needed |= {n.id for node in reached for n in ast.walk(node) if isinstance(n, ast.Name)}
+    tree.body = [node for node in body if node in kept or not definitions.count(node)]
     return ast.unparse(tree) + "\n"
 
 

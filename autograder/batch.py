@@ -250,6 +250,9 @@ def outcome_from(student: str, data: dict, seconds: float = 0.0, skipped: bool =
         max_score += float(test["max_score"])
     status = (data.get("extra_data") or {}).get("status", "ok")
     message = "" if status == "ok" else str(data.get("output", "")).split("\n")[0][:200]
+    review = (data.get("extra_data") or {}).get("review") or []
+    if review:   # the lines the tamper scan found, for the person who reviews
+        message = ("needs review: " + "; ".join(map(str, review)))[:300]
     return Outcome(student, status, float(data.get("score", 0.0)), max_score, questions,
                    seconds, float(data.get("execution_time", 0.0)), skipped, message=message)
 

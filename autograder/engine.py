@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from . import checks, datasets, notebook, plain
+from . import checks, datasets, notebook, plain, tamper
 from .settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
 from .assignment import (SUPPORT_DIR, Config, config,
                          find_assignment_dir, probe_source, support_needed, test_files)
@@ -69,6 +69,7 @@ class Report:
     sandbox: list[str] = field(default_factory=list)  # isolation measures, for instructors
     sandbox_uids: list[int] = field(default_factory=list)  # users its code ran as
     import_failed: bool = False
+    review: list[str] = field(default_factory=list)  # tamper-scan findings: "file:line: why"
 
     @property
     def status(self) -> str:
@@ -76,6 +77,8 @@ class Report:
         labels = list(dict.fromkeys(LIMIT_WORDS[k][0] for k in self.limits if k in LIMIT_WORDS))
         if self.import_failed:
             labels.insert(0, "import error")
+        if self.review:
+            labels.insert(0, "needs review")
         return "; ".join(labels) or "ok"
 
     @property
@@ -222,14 +225,25 @@ class WorkerSession:
         finally:
             os.close(log)
         nonce = secrets.token_hex(16)   # read before any student code runs
+        deadline = time.monotonic() + self.cfg.import_timeout
         try:
-            try:
-                self.process.stdin.write((json.dumps({"nonce": nonce}) + "\n").encode())
-                self.process.stdin.flush()
-            except OSError:
-                pass   # it died already: _receive says how
-            hello = self._receive(self.cfg.import_timeout, during="importing your code",
-                                  nonce=nonce)
+            self.process.stdin.write((json.dumps({"nonce": nonce}) + "\n").encode())
+            self.process.stdin.flush()
+        except OSError:
+            pass   # it died already: _receive says how
+        # The grader's fault is decided here: the worker failed before student code was
+        # imported. No later frame (the hello included) can claim it.
+        try:
+            ready = self._receive(self.cfg.import_timeout, during="starting", nonce=nonce)
+        except ProbeFailed as exc:
+            self.stop()
+            raise SandboxError(f"the worker stopped before any student code ran: {exc}")
+        if not ready.get("ready"):
+            self.stop()
+            raise SandboxError(str(ready.get("grader_error") or "the worker could not start"))
+        try:
+            hello = self._receive(max(deadline - time.monotonic(), 0.01),
+                                  during="importing your code", nonce=nonce)
         except LimitReached as exc:  # never retried: it would fail the same way each test
             self.import_limit = exc.limit
             self.import_errors = {"import": str(exc)}
@@ -239,9 +253,6 @@ class WorkerSession:
             self.import_errors = {"import": str(exc)}
             self.start_failed = True
             return
-        if hello.get("grader_error"):
-            self.stop()
-            raise SandboxError(hello["grader_error"])
         self.import_errors = hello.get("import_errors", {})
         self.import_limit = str(hello.get("limit") or "")
         self.sandbox.kill_strays()   # what its code started at import does not run on
@@ -459,6 +470,36 @@ def limit_problems(limits: dict[str, list[str]], values: Limits) -> list[str]:
     return lines
 
 
+REVIEW_SHOWN = 10   # findings listed in a report; the rest are counted
+
+
+def review_problem(findings: list[str], zeroed: bool) -> str:
+    """The report's first problem for a submission the tamper scan flagged."""
+    shown = findings[:REVIEW_SHOWN]
+    more = len(findings) - len(shown)
+    outcome = ("so it scored 0 until a person reviews it" if zeroed else
+               "so a person will review it (the scores below are kept for now)")
+    return ("Needs review: your code reaches for the grader's own machinery, which the "
+            f"rules do not allow, {outcome}. The lines found:\n"
+            + "\n".join(f"  {line}" for line in shown)
+            + (f"\n  and {more} more" if more > 0 else ""))
+
+
+def apply_review(report: Report, findings: list, on_tamper: str) -> None:
+    """Record the scan's findings; in "zero" mode no case keeps its points."""
+    if not findings:
+        return
+    report.review = [str(f) for f in findings]
+    zeroed = on_tamper == "zero"
+    report.problems.insert(0, review_problem(report.review, zeroed))
+    if zeroed:
+        for case in report.cases:
+            if case.score:
+                case.message = "Not scored: this submission needs review (see the lines listed above)."
+                case.note = ""
+            case.score = 0.0
+
+
 def grade(hw: str, submission: Path, *, include_hidden: bool = True,
           tests_dir: Path | None = None, only: list[str] | None = None,
           seed: int | None = None, threads: int | None = None) -> Report:
@@ -477,6 +518,10 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
     support = support_needed(list(probes.values()), files[0].parent) if files else []
     session = WorkerSession(cfg, submission, probes, support)
     report.problems += session.problems
+    # Read before the worker starts, from the copy it will run (a notebook's cells included).
+    every_test = test_files(hw, tests_dir)
+    findings = tamper.scan_folder(session.student_dir, {p.stem for p in every_test},
+                                  tamper.probe_names_of([p.read_text() for p in every_test]))
     env = RemoteEnv(session)
     submission_deadline = started + cfg.submission_timeout
     try:
@@ -517,5 +562,6 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
         report.import_failed = True
         report.problems += list(session.import_errors.values())
     report.problems += limit_problems(report.limits, session.limits)
+    apply_review(report, findings, cfg.on_tamper)
     report.seconds = time.monotonic() - started
     return report

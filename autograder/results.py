@@ -58,7 +58,8 @@ def as_results(report) -> dict:
             "extra_data": {"status": getattr(report, "status", "ok"),
                            "limits": getattr(report, "limits", {}),
                            "sandbox": getattr(report, "sandbox", []),
-                           "uids": getattr(report, "sandbox_uids", [])}}
+                           "uids": getattr(report, "sandbox_uids", []),
+                           "review": getattr(report, "review", [])}}
 
 
 def _size(data: dict) -> int:

@@ -41,7 +41,11 @@ except ImportError:  # students may run the check without otter installed
             return self
 
 SEED = 0
-CACHE_KEY = "__autograder_probe_cache__"
+# Under otter, probe results per namespace, kept here and not in the student's globals
+# (a global of theirs could otherwise claim to hold every answer). The namespace is held
+# too, so its id is not reused while its entry lives; a few namespaces are kept.
+_OTTER_CACHES: dict[int, tuple[dict, dict]] = {}
+OTTER_CACHES_KEPT = 8
 _support: dict[Path, object] = {}
 
 
@@ -101,13 +105,23 @@ def run_probe(function, env: dict, submission: Path | None = None, seed: int = S
     return function(**kwargs)
 
 
+def otter_cache(env: dict) -> dict:
+    """The probe results for one namespace (otter's run, or one notebook check)."""
+    held = _OTTER_CACHES.get(id(env))
+    if held is None or held[0] is not env:
+        while len(_OTTER_CACHES) >= OTTER_CACHES_KEPT:
+            _OTTER_CACHES.pop(next(iter(_OTTER_CACHES)))
+        held = _OTTER_CACHES[id(env)] = (env, {})
+    return held[1]
+
+
 def probe(function):
     """Mark a function as a probe: it runs beside student code, returns plain data."""
     @functools.wraps(function)
     def call(env):
         if hasattr(env, "run_probe"):  # our engine: run in the worker process
             return env.run_probe(function.__module__.rsplit(".", 1)[-1], function.__name__)
-        cache = env.setdefault(CACHE_KEY, {})  # otter: run here, judge the same data
+        cache = otter_cache(env)  # otter: run here, judge the same data
         key = (function.__code__.co_filename, function.__name__)  # unique across test files
         if key not in cache:
             try:

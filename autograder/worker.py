@@ -1,8 +1,9 @@
 """The worker: the only process that runs student code.
 
 Started by the engine with the submission copy as its working directory. It
-imports the stripped probe modules (no judges), then the student's modules,
-says hello, and answers probe requests one at a time:
+imports the stripped probe modules (no judges), says it is ready (the one
+frame sent before any student code runs: only it can report a grader error),
+imports the student's modules, says hello, and answers probe requests one at a time:
 
   request  (stdin):  one JSON line {"module": ..., "probe": ...}
   response (fd of the original stdout): 8-byte length + `plain.dumps` payload
@@ -149,9 +150,12 @@ def main() -> None:
         # Probe modules come first, so student code cannot shadow their imports.
         probes = {name: importlib.import_module(name) for name in settings["probe_modules"]}
     except BaseException as exc:  # noqa: BLE001
-        send(channel, {"hello": True, "nonce": hello_nonce,
+        send(channel, {"ready": False, "nonce": hello_nonce,
                        "grader_error": f"the worker could not start: {type(exc).__name__}: {exc}"})
         return
+    # Sent before any student code runs, so the grader can trust it: only this frame
+    # can say the grader failed. Everything after it may be forged.
+    send(channel, {"ready": True, "nonce": hello_nonce}, dumps)
     sys.path.insert(0, str(student_dir))
     env, errors, limit = import_student_modules(settings["modules"], student_dir, limits)
     failed_names = {name: defined_names(student_dir / f"{name}.py") for name in errors}

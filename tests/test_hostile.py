@@ -67,6 +67,36 @@ disk_mb = 128
 """
 
 
+# (a) the probes of the stripped test modules replaced by ones that compute the expected
+# values from the test module's own helpers, never calling the student's code
+FORGE_PROBE_MODULES = (
+    "import types\n_q1 = sys.modules.get('q1_forward')\nif _q1 is not None:\n"
+    "    _outs = [_q1.sample(s, d, k).clamp(min=0) for s, d, k in _q1.cases()]\n"
+    "    _q1.outputs = types.SimpleNamespace(probe_function=lambda: _outs)\n")
+# (b) the channel and its encoder read from the worker's frames, sys.stdin replaced, every
+# request answered by the student's code itself (with the request's own nonce)
+ANSWER_REQUESTS_ITSELF = (
+    "import json, struct\n_f, _seen = sys._getframe(), {}\nwhile _f is not None:\n"
+    "    _seen.update(_f.f_locals)\n    _f = _f.f_back\n"
+    "_channel, _dumps, _real = _seen.get('channel'), _seen.get('dumps'), sys.stdin\n"
+    "def _answers():\n    for _line in _real:\n        _request = json.loads(_line)\n"
+    "        _p = _dumps({'ok': True, 'value': 'MyReLUBackward', 'seconds': 0.0,"
+    " 'nonce': _request['nonce']})\n"
+    "        _channel.write(struct.pack('<Q', len(_p)) + _p)\n        _channel.flush()\n"
+    "    yield from ()\n"
+    "if _channel is not None and _dumps is not None:\n    sys.stdin = _answers()\n")
+
+# (d) a hello forged from the worker's frames that claims the grader failed
+FORGE_GRADER_ERROR = (
+    "import struct\n_f, _seen = sys._getframe(), {}\nwhile _f is not None:\n"
+    "    _seen.update(_f.f_locals)\n    _f = _f.f_back\n"
+    "if 'channel' in _seen and 'dumps' in _seen:\n"
+    "    _p = _seen['dumps']({'hello': True, 'ready': False, 'nonce': _seen['hello_nonce'],"
+    " 'grader_error': 'the worker could not start: OSError'})\n"
+    "    _seen['channel'].write(struct.pack('<Q', len(_p)) + _p)\n"
+    "    _seen['channel'].flush()\n    os._exit(0)\n")
+
+
 @dataclass
 class Hostile:
     code: str = ""                 # appended to `base` (module level: runs at import)
@@ -142,6 +172,14 @@ HOSTILE = {
         "        if os.readlink(f'/proc/self/fd/{_fd}').startswith('pipe:'):\n"
         "            os.write(_fd, _frames)\n    except OSError:\n        pass\n",
         status=("tampering",)),
+    # issue 11 §1: the worker's own machinery, read or replaced; the tamper scan finds it
+    # before the worker starts, and the submission needs review (score 0 by default)
+    "forge_probe_modules": Hostile(FORGE_PROBE_MODULES, status=("needs review",),
+                                   says="Needs review"),
+    "answer_requests_itself": Hostile(ANSWER_REQUESTS_ITSELF, status=("needs review",),
+                                      says="sys._getframe"),
+    "forge_grader_error": Hostile(FORGE_GRADER_ERROR, status=("needs review",),
+                                  says="f_locals"),
     "patch_worker_modules": Hostile(
         "import autograder.plain as _p, autograder.testing as _t\n"
         "_p.to_plain = lambda value: 'MyReLUBackward'\n"
