@@ -32,13 +32,16 @@ SKIPPED_NAMES = {"self", "cls", "ctx"}
 # Keys: (hw, "function" or "Class.method", argument) -> Python expression,
 # evaluated in the solution module's namespace (so `torch` is available).
 EXAMPLE_VALUES = {
-    # hw1 handout / notes 1.1.1: x = (1, 2, 3), y = (4, 5, 6); f a linear map.
+    # hw1: the public check's x = (-1, 0.5, 2) for ReLU, the notes' x = (1, 0),
+    # y = (1, 1) for grad_dot_squared; the handout has no vjp example: f(x) = 2x
+    # at x = (1, 2, 3), v = 1, and an upstream gradient of ones.
     ("hw1_autograd", "MyReLU.forward", "input"): "torch.tensor([-1.0, 0.5, 2.0])",
-    ("hw1_autograd", "MyReLU.backward", "grad_output"): "torch.ones(1)",
+    ("hw1_autograd", "MyReLU.backward", "grad_output"): "torch.ones_like(ctx.saved_tensors[0])",
     ("hw1_autograd", "my_relu", "x"): "torch.tensor([-1.0, 0.5, 2.0])",
-    ("hw1_autograd", "grad_dot_squared", "x"): "torch.tensor([1.0, 2.0, 3.0])",
-    ("hw1_autograd", "grad_dot_squared", "y"): "torch.tensor([4.0, 5.0, 6.0])",
+    ("hw1_autograd", "grad_dot_squared", "x"): "torch.tensor([1.0, 0.0])",
+    ("hw1_autograd", "grad_dot_squared", "y"): "torch.tensor([1.0, 1.0])",
     ("hw1_autograd", "vector_jacobian_product", "f"): "(lambda t: 2 * t)",
+    ("hw1_autograd", "vector_jacobian_product", "x"): "torch.tensor([1.0, 2.0, 3.0])",
     ("hw1_autograd", "vector_jacobian_product", "v"): "torch.ones(3)",
     # hw3 handout: make_loader(data, 32, replacement=True, seed=7).
     ("hw3_sampler", "make_loader", "batch_size"): "32",
@@ -47,8 +50,6 @@ EXAMPLE_VALUES = {
 
 # Arguments without a default and without a sensible example value: why skipped.
 NO_EXAMPLE = {
-    ("hw1_autograd", "vector_jacobian_product", "x"):
-        "x sets the shape of the result; any fixed tensor breaks every case at once",
     ("hw2_logistic", "train", "model"): "the object trained; a fixed one is not a value",
     ("hw2_logistic", "train", "loader"): "the data; no fixed loader exists in the module",
     ("hw2_logistic", "evaluate", "model"): "the object evaluated; a fixed one is not a value",
