@@ -47,6 +47,17 @@ MUTANTS = {
         [("    f(x).backward(gradient=v)\n    return x.grad",
           "    J = torch.autograd.functional.jacobian(f, x)\n    return J @ v[: J.shape[1]]")],
         ["q4_vector_jacobian_product: linear_map", "q4_vector_jacobian_product: nonlinear_map"]),
+    "backward ignores grad_output (as if it were all ones)": (
+        [("        grad_input = grad_output.clone()\n", "        grad_input = torch.ones_like(input)\n")],
+        ["q2_backward: gradient", "q2_backward: gradient_4d_float64"]),
+    "vjp with torch.autograd.grad instead of backward": (
+        [("    f(x).backward(gradient=v)\n    return x.grad",
+          "    grad, = torch.autograd.grad(f(x), x, grad_outputs=v)\n    return grad")],
+        ["q4_vector_jacobian_product: uses_backward"]),
+    "vjp takes the Jacobian at a fixed point, not at x": (
+        [("    x = x.detach().clone().requires_grad_(True)\n",
+          "    x = torch.ones_like(x).requires_grad_(True)\n")],
+        ["q4_vector_jacobian_product: nonlinear_map"]),
 }
 
 ALTERNATIVES = {

@@ -43,6 +43,16 @@ MUTANTS = {
     "returns the summed loss": (
         [("        losses.append(total / count)", "        losses.append(total)")],
         ["q2_train: losses_are_epoch_means"]),
+    "hard-codes lr to its default 0.1": (
+        [("optim.SGD(model.parameters(), lr=lr)", "optim.SGD(model.parameters(), lr=0.1)")],
+        ["q2_train: matches_sgd", "q2_train: losses_are_epoch_means"]),
+    "always trains one epoch (ignores epochs)": (
+        [("    for _ in range(epochs):", "    for _ in range(1):")],
+        ["q2_train: returns_epoch_losses", "q2_train: matches_sgd"]),
+    "trains a copy, not the model it was given": (
+        [("    criterion = nn.CrossEntropyLoss()\n",
+          "    import copy\n    model = copy.deepcopy(model)\n    criterion = nn.CrossEntropyLoss()\n")],
+        ["q2_train: returns_epoch_losses", "q2_train: matches_sgd"]),
     "never learns (no optimizer step)": (
         [("            optimizer.step()\n", "")],
         ["q2_train: loss_falls", "q4_accuracy: accuracy_floor", "q4_accuracy: accuracy_threshold"]),

@@ -58,6 +58,20 @@ MUTANTS = {
           "    return DataLoader(dataset, batch_size=batch_size, shuffle=not replacement,\n"
           "                      generator=generator)\n")],
         ["q3_make_loader: repeats_with_replacement", "q3_make_loader: uses_random_sampler"]),
+    "make_loader without a seed uses an unseeded torch.Generator() (a fixed order)": (
+        [(SEEDED, "    generator = torch.Generator() if seed is None else torch.Generator().manual_seed(seed)\n")],
+        ["q3_make_loader: without_seed_is_random"]),
+    "make_loader falls back to seed 0": (
+        [(SEEDED, "    generator = torch.Generator().manual_seed(0 if seed is None else seed)\n")],
+        ["q3_make_loader: without_seed_is_random"]),
+    "make_loader hard-codes batch_size 32": (
+        [("    return DataLoader(dataset, batch_size=batch_size, sampler=sampler)\n",
+          "    return DataLoader(dataset, batch_size=32, sampler=sampler)\n")],
+        ["q3_make_loader: once_each_without_replacement", "q3_make_loader: without_seed"]),
+    "sampler always draws len(data_source) indices": (
+        [("        self.num_samples = len(data_source) if num_samples is None else int(num_samples)\n",
+          "        self.num_samples = len(data_source)\n")],
+        ["q1_sampler: length", "q2_statistics: uniform"]),
     "epoch_coverage divides by the number of draws": (
         [(COVERAGE, COVERAGE.replace("len(loader.dataset)", "len(loader.sampler)"))],
         ["q4_epoch_coverage: more_draws_than_samples"]),

@@ -90,6 +90,14 @@ MUTANTS = {
     "a single channel with a colour map instead of the RGB image": (
         [(IMSHOW, IMSHOW.replace("image.numpy()", "image[..., 0].numpy()"))],
         ["q5_plot: pixels_follow_gradient_image", "q5_plot: png_written"]),
+    "count_linear_regions ignores extent (always 1)": (
+        [("    field = gradient_field(net, size, extent).reshape(-1, 2).double()\n",
+          "    field = gradient_field(net, size, 1.0).reshape(-1, 2).double()\n")],
+        ["q4_count_regions: other_extent"]),
+    "plot_linear_regions ignores size (always 400)": (
+        [("    image = gradient_image(gradient_field(net, size, extent))\n",
+          "    image = gradient_image(gradient_field(net, 400, extent))\n")],
+        ["q5_plot: other_size"]),
     "figure not returned": (
         [("    plt.close(fig)\n    return fig\n", "    plt.close(fig)\n")],
         ["q5_plot: png_written", "q5_plot: axes_in_input_coordinates"]),

@@ -31,6 +31,8 @@ BASE = "    if A.shape[-1] == 1:\n        return b / A[0, 0]\n"
 CORRECTION = "    x = x + prolong(coarse_error)\n"
 PRE_SMOOTH = ("    for _ in range(nu1):\n"
               "        x = x + OMEGA * (b - A @ x) / diagonal\n")
+POST_SMOOTH = ("    for _ in range(nu2):\n"
+               "        x = x + OMEGA * (b - A @ x) / diagonal\n")
 SOLVE_LOOP = ("    for _ in range(max_cycles):\n"
               "        if torch.linalg.norm(b - A @ x) <= tol * torch.linalg.norm(b):\n"
               "            break\n"
@@ -94,6 +96,15 @@ MUTANTS = {
     "v_cycle smooths on the coarsest grid instead of solving": (
         [(BASE, "    if A.shape[-1] == 1:\n        return x + OMEGA * (b - A @ x) / A[0, 0]\n")],
         ["q6_v_cycle: coarsest_grids"]),
+    "v_cycle ignores nu1 (always 2 sweeps before)": (
+        [(PRE_SMOOTH, PRE_SMOOTH.replace("range(nu1)", "range(2)"))],
+        ["q6_v_cycle: smoothing_sweeps"]),
+    "v_cycle ignores nu2 (always 2 sweeps after)": (
+        [(POST_SMOOTH, POST_SMOOTH.replace("range(nu2)", "range(2)"))],
+        ["q6_v_cycle: smoothing_sweeps"]),
+    "v_cycle never smooths after the correction": (
+        [(POST_SMOOTH, "")],
+        ["q6_v_cycle: smoothing_sweeps"]),
     "solve runs a fixed 4 V-cycles": (
         [(SOLVE_LOOP, "    for _ in range(4):\n        x = v_cycle(A, b, x)\n")],
         ["q7_solve: discrete_solution", "q7_solve: tol_and_max_cycles"]),

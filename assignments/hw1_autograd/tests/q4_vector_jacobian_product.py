@@ -40,6 +40,27 @@ def gradient_left_on_x(vector_jacobian_product):
     return {"grad": x.grad, "result": result}
 
 
+@probe
+def backward_called(vector_jacobian_product):
+    """Whether the call ran backward: it fills the .grad of a leaf inside f (which
+    torch.autograd.grad and jacobian leave empty), or calls torch.autograd.backward."""
+    scale = torch.tensor(1.0, requires_grad=True)
+    calls = []
+    original = torch.autograd.backward
+
+    def counting_backward(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    torch.autograd.backward = counting_backward
+    try:
+        result = vector_jacobian_product(lambda x: scale * linear(x), torch.tensor([2.0, 1.0, -1.0]),
+                                         torch.tensor([-1.0, 3.0]))
+    finally:
+        torch.autograd.backward = original
+    return {"result": result, "backward": bool(calls) or scale.grad is not None}
+
+
 @test_case(points=2, hidden=False)
 def test_linear_map(env):
     """For f(x) = A x the vector-Jacobian product is A^T v."""
@@ -58,10 +79,22 @@ def test_no_gradient_left_on_x(env):
                           "product on a detached copy of x (or clear x.grad) so nothing is left behind.")
 
 
-@test_case(points=2, hidden=True)
+@test_case(points=1, hidden=True)
 def test_nonlinear_map(env):
     """For a nonlinear f the result equals J(x)^T v at several points."""
     for s, seen in enumerate(curved_vjp(env)):
         x, v = point(s), point(s + 50)
         jacobian = torch.autograd.functional.jacobian(curved, x)
         expect_close(seen, jacobian.T @ v, "vector_jacobian_product(f, x, v) for a nonlinear f")
+
+
+@test_case(points=1, hidden=True)
+def test_uses_backward(env):
+    """The product is computed with f(x).backward(gradient=v), as asked."""
+    seen = backward_called(env)
+    only_when_right(lambda: expect_close(seen["result"], A.T @ torch.tensor([-1.0, 3.0]),
+                                         "vector_jacobian_product(f, x, v)"),
+                    "vector_jacobian_product(f, x, v)")
+    assert seen["backward"], ("vector_jacobian_product(f, x, v) did not call backward: compute "
+                              "J^T v with f(x).backward(gradient=v), as the handout asks, and "
+                              "read it from .grad of a copy of x.")

@@ -9,7 +9,8 @@ OK_FORMAT = False
 name = "q2_train"
 points = None
 
-EPOCHS, LR, BATCH = 3, 0.1, 32
+# Both away from train's defaults (epochs=1, lr=0.1): an ignored argument shows.
+EPOCHS, LR, BATCH = 3, 0.05, 32
 
 
 def toy_data():

@@ -59,6 +59,13 @@ def without_seed(make_loader):
 
 
 @probe
+def two_without_seed(make_loader):
+    """Two loaders made one after the other without a seed: one epoch of each."""
+    data = dataset(CFG["once_size"])
+    return [epoch(make_loader(data, CFG["once_batch"], replacement=False)) for _ in range(2)]
+
+
+@probe
 def samplers(make_loader):
     seen = {}
     for replacement in (False, True):
@@ -172,3 +179,15 @@ def test_uses_random_sampler(env):
                                         f"torch.utils.data.RandomSampler as the notes do.")
         expect_equal(seen["replacement"], replacement == "True",
                      f"loader.sampler.replacement for make_loader(..., replacement={replacement})")
+
+
+@test_case(points=1, hidden=True)
+def test_without_seed_is_random(env):
+    """Without a seed the order is random: two loaders made without one give different orders."""
+    first, second = two_without_seed(env)
+    only_when_right(lambda: expect_once_each(first, "one epoch of a loader made without a seed"),
+                    "the order without a seed")
+    assert torch.cat(first).tolist() != torch.cat(second).tolist(), (
+        "Two loaders made without a seed gave the same order. Without a seed, leave the "
+        "RandomSampler's generator at None so it draws from the global random state "
+        "(a torch.Generator() that is never seeded starts from the same fixed seed every time).")

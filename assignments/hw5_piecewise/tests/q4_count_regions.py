@@ -61,6 +61,11 @@ def crossing_counts(count_linear_regions):
 
 
 @probe
+def other_extent_count(count_linear_regions):
+    return count_linear_regions(kinked_net(STRIPS), P["count_size"], 0.5)
+
+
+@probe
 def random_counts(count_linear_regions):
     return [count_linear_regions(random_net(seed), P["count_size"], 1.0) for seed in (10, 11)]
 
@@ -121,3 +126,10 @@ def test_random_nets(env):
         expected = distinct_gradients(random_net(seed), P["count_size"])
         expect_count(seen, expected, "count_linear_regions for a random ReLU net",
                      rtol=P["count_rtol"])
+
+
+@test_case(points=1, hidden=True)
+def test_other_extent(env):
+    """With extent=0.5 the grid covers [-0.5, 0.5]^2 and sees only the kink at x = 0.1 of the 3-kink net."""
+    expect_count(other_extent_count(env), pieces_seen(STRIPS, P["count_size"], 0.5),
+                 "count_linear_regions(net, size, extent=0.5) for the net with 3 parallel kinks")

@@ -41,6 +41,14 @@ def plots(plot_linear_regions):
     return results
 
 
+@probe
+def other_size_plot(plot_linear_regions):
+    with tempfile.TemporaryDirectory() as folder:
+        fig = plot_linear_regions(make_net(22), str(Path(folder) / "regions.png"),
+                                  size=P["plot_other_size"], extent=1.0)
+        return figure_facts(fig)
+
+
 # -- judge side ---------------------------------------------------------------
 def expected_image(net, size, extent):
     """gradient_image(gradient_field(net)) computed here, rows = y (row 0 at the bottom)."""
@@ -150,3 +158,18 @@ def test_other_extent(env):
     expect_picture(env, 1)
     expect_png_shows_it(env, 1)
     expect_input_coordinates(env, 1)
+
+
+@test_case(points=1, hidden=True)
+def test_other_size(env):
+    """With another size the Figure shows gradient_image(gradient_field(net, size, extent)) of that size."""
+    size = P["plot_other_size"]
+    figure = other_size_plot(env)
+    assert figure["is_figure"] and figure["axes"], (
+        "plot_linear_regions should return the matplotlib Figure with an axes showing the image.")
+    what = f"The picture in the Figure plot_linear_regions(net, path, size={size}) returned"
+    drawn = screen_picture(figure["axes"][0], what)
+    assert tuple(drawn.shape[:2]) == (size, size), (
+        f"{what} is {drawn.shape[0]} x {drawn.shape[1]} cells; it should be the gradient image "
+        f"of the {size} x {size} grid: pass size on to gradient_field.")
+    expect_same_picture(drawn, expected_image(make_net(22), size, 1.0), what)

@@ -1,5 +1,7 @@
 """Q6: v_cycle(A, b, x) reduces the residual b - A x by a factor of at least 5 per cycle,
 for every n: the rate does not depend on h."""
+import math
+
 import torch
 
 from autograder.checks import expect_shape, expect_finite
@@ -59,6 +61,28 @@ def coarsest_runs(v_cycle):
     return iterates(v_cycle, [1, 2], 1)
 
 
+@probe
+def sweep_runs(v_cycle):
+    """v_cycle with other (nu1, nu2). With b = 0 each cycle is a linear map of x, so
+    rescaling x between cycles (a power iteration) finds the asymptotic factor without
+    reaching the rounding floor; (0, 0) is one cycle from a random b and x."""
+    n = 2 ** P["sweep_exponent"]
+    A, zero = tridiagonal(n), torch.zeros(n - 1, dtype=torch.float64)
+    found = {}
+    for nu1, nu2 in P["sweep_pairs"]:
+        _, x = start(n, 10 * nu1 + nu2)
+        pairs = []
+        for _ in range(P["sweep_cycles"]):
+            x = x / torch.linalg.norm(x)
+            out = v_cycle(A, zero.clone(), x.clone(), nu1=nu1, nu2=nu2)
+            pairs.append((x, out))
+            x = out
+        found[f"{nu1},{nu2}"] = pairs
+    b, x = start(n, 99)
+    found["0,0"] = (b, x, v_cycle(A, b.clone(), x.clone(), nu1=0, nu2=0))
+    return found
+
+
 # -- judge side ---------------------------------------------------------------
 def residual_norm(n, b, x):
     """||b - A x|| with A applied as the stencil (2 x_i - x_{i-1} - x_{i+1}) / h."""
@@ -94,6 +118,28 @@ def expect_fast(runs, exponents):
     return f"worst residual factor per V-cycle: {worst:.3f}"
 
 
+def asymptotic_factor(pairs, n, what):
+    """The geometric mean of the residual factors over the last cycles of a power
+    iteration (an even number of them: the factor may alternate between two values)."""
+    zero = torch.zeros(n - 1, dtype=torch.float64)
+    logs = []
+    for x, out in pairs:
+        expect_shape(out, (n - 1,), what)
+        expect_finite(out, what)
+        before, after = residual_norm(n, zero, x), residual_norm(n, zero, out.double())
+        logs.append(math.log(max(after, 1e-300) / before))
+    tail = logs[-P["sweep_tail"]:]
+    return math.exp(sum(tail) / len(tail))
+
+
+def in_range_of_prolong(d):
+    """d is linear interpolation of coarse values: each fine node between two coarse
+    nodes (0-based even index) holds the average of its neighbours (0 past the ends)."""
+    padded = torch.cat([d.new_zeros(1), d, d.new_zeros(1)])
+    gap = padded[1:-1:2] - (padded[0:-2:2] + padded[2::2]) / 2
+    return float(gap.abs().max() / d.abs().max().clamp(min=1e-300))
+
+
 @test_case(points=3, hidden=False)
 def test_converges(env):
     """Each V-cycle divides the residual by at least 5 for n = 2^4 .. 2^8."""
@@ -116,3 +162,38 @@ def test_coarsest_grids(env):
     rate = factors(runs, 2)[0]
     assert rate <= P["max_factor"], (f"For n = 4 one V-cycle multiplied the residual by {rate:.3g}; "
                                      f"it should be at most {P['max_factor']:g}.")
+
+
+@test_case(points=2, hidden=True)
+def test_smoothing_sweeps(env):
+    """nu1 and nu2 count the sweeps: (0, 0) adds only the prolonged correction, and
+    with the sweeps on one side only, (2, 0) and (0, 2), the factor per cycle after many
+    cycles stays small, while (3, 3) beats (1, 1)."""
+    runs = sweep_runs(env)
+    n = 2 ** P["sweep_exponent"]
+    b, x, out = runs["0,0"]
+    what = f"v_cycle(A, b, x, nu1=0, nu2=0) for n = {n}"
+    expect_shape(out, (n - 1,), what)
+    expect_finite(out, what)
+    gap = in_range_of_prolong(out.double() - x)
+    assert gap <= 1e-8, (
+        f"{what} changed x by something that is not a prolonged coarse vector (the fine "
+        f"nodes between coarse nodes are off their neighbours' average by {gap:.3g}, relative). "
+        f"With nu1 = nu2 = 0 there are no smoothing sweeps, so the cycle only adds "
+        f"prolong(e): smooth exactly nu1 times before and nu2 times after the correction.")
+    rates = {}
+    for key in ["2,0", "0,2", "1,1", "3,3"]:
+        rates[key] = asymptotic_factor(runs[key], n, f"v_cycle(A, b, x, nu1={key[0]}, nu2={key[2]})")
+    table = ", ".join(f"({k}): {r:.3f}" for k, r in rates.items())
+    limit = P["one_sided_factor"]
+    for key, side in [("2,0", "before"), ("0,2", "after")]:
+        assert rates[key] <= limit, (
+            f"After {P['sweep_cycles']} V-cycles for n = {n}, the residual factor per cycle with "
+            f"(nu1, nu2) = ({key}) is {rates[key]:.3g}; with two sweeps {side} the correction it "
+            f"should be at most {limit:g} (factors: {table}). Check that the sweeps {side} the "
+            f"correction run {'nu1' if side == 'before' else 'nu2'} times.")
+    assert rates["3,3"] <= P["more_sweeps_gain"] * rates["1,1"], (
+        f"With (nu1, nu2) = (3, 3) the factor per cycle after many cycles, {rates['3,3']:.3g}, "
+        f"should be clearly smaller than with (1, 1), {rates['1,1']:.3g}: more sweeps must "
+        f"help (factors: {table}).")
+    return f"factors per cycle after many cycles: {table}"

@@ -6,7 +6,7 @@ from autograder.testing import probe, test_case
 OK_FORMAT = False
 name = 'q2_train'
 points = None
-EPOCHS, LR, BATCH = (3, 0.1, 32)
+EPOCHS, LR, BATCH = (3, 0.05, 32)
 
 def toy_data():
     """256 'images' labelled by a fixed random linear teacher: learnable by logistic regression."""

@@ -1,5 +1,6 @@
 """Q6: v_cycle(A, b, x) reduces the residual b - A x by a factor of at least 5 per cycle,
 for every n: the rate does not depend on h."""
+import math
 import torch
 from autograder.checks import expect_shape, expect_finite
 from autograder.testing import config, probe, test_case
