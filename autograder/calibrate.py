@@ -1,7 +1,7 @@
 """`autograder calibrate <hw>`: accuracy thresholds checked against measurement.
 
 Grades the reference solution and each alternative correct solution (the
-ALTERNATIVES of tests/test_<hw>.py) over seeds 1..K and torch thread counts
+ALTERNATIVES of assignments/<hw>/mutants.py) over seeds 1..K and torch thread counts
 (1 and 2), running only the test files whose judges compare a figure with a
 threshold (`checks.expect_at_least`, which records the pair). For every case
 and figure it prints the threshold, min / mean / sd / max over the runs, the

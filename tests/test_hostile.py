@@ -32,9 +32,10 @@ from autograder.assignment import REPO_ROOT
 from autograder import batch, plain
 from harness import SOLUTIONS, TEMPLATE, variant
 from test_batch import damage, encrypt, nest, unnest
-from test_hw1_autograd import ALTERNATIVES, MUTANTS
+from autograder import variants
 
 HW, FILE = "hw1_autograd", "myrelu.py"
+MUTANTS, ALTERNATIVES = variants.load(HW).MUTANTS, variants.load(HW).ALTERNATIVES
 SOLUTION = (SOLUTIONS / HW / FILE).read_text()
 STUB = (TEMPLATE / HW / FILE).read_text()
 WRONG = STUB.replace('    raise NotImplementedError("my_relu")',
@@ -399,11 +400,11 @@ def build_class(subs: Path, tokens: dict) -> dict[str, str]:
     for i in range(10):
         shutil.copytree(SOLUTIONS / HW, subs / f"correct_{i:02d}")
         kinds[f"correct_{i:02d}"] = "correct"
-    for i, replacements in enumerate(ALTERNATIVES.values()):
-        variant(HW, subs / f"correct_alt{i}", FILE, replacements)
+    for i, alternative in enumerate(ALTERNATIVES.values()):
+        variants.write(HW, subs / f"correct_alt{i}", alternative["replace"])
         kinds[f"correct_alt{i}"] = "correct"
-    for i, (replacements, _) in enumerate(MUTANTS.values()):
-        variant(HW, subs / f"partial_{i:02d}", FILE, replacements)
+    for i, mutant in enumerate(MUTANTS.values()):
+        variants.write(HW, subs / f"partial_{i:02d}", mutant["replace"])
         kinds[f"partial_{i:02d}"] = "partial"
     shutil.copytree(REPO_ROOT / "tests" / "samples" / HW / "partial", subs / "partial_sample")
     kinds["partial_sample"] = "partial"
@@ -472,7 +473,7 @@ def test_a_class_with_hostile_submissions(tmp_path):
         (place / "_canary.txt").write_text("canary\n")
     mode = sandbox_mode()
     env = {**os.environ, "AUTOGRADER_ASSIGNMENTS": str(assignments)}
-    watched = [REPO_ROOT / "autograder" / "checks.py", REPO_ROOT / "solutions" / HW / FILE,
+    watched = [REPO_ROOT / "autograder" / "checks" / "__init__.py", REPO_ROOT / "solutions" / HW / FILE,
                REPO_ROOT / "assignments" / HW / "tests" / "q1_forward.py"]
     before = [p.read_bytes() for p in watched]
 

@@ -86,24 +86,26 @@ def test_item_analysis_of_a_class_of_mutants_and_alternatives(tmp_path):
 
     from autograder import batch
     from harness import TEMPLATE, variant
-    from test_hw1_autograd import ALTERNATIVES, FILE, HW, MUTANTS
+    from autograder import variants
+    HW, FILE = "hw1_autograd", "myrelu.py"
+    MUTANTS, ALTERNATIVES = variants.load(HW).MUTANTS, variants.load(HW).ALTERNATIVES
 
     root = tmp_path / "class"
     variant(HW, root / "reference", FILE, [])
     import shutil
     shutil.copytree(TEMPLATE / HW, root / "stub")
-    for i, (replacements, _) in enumerate(MUTANTS.values()):
-        variant(HW, root / f"mutant{i:02d}", FILE, replacements)
-    for i, replacements in enumerate(ALTERNATIVES.values()):
-        variant(HW, root / f"alternative{i}", FILE, replacements)
+    for i, mutant in enumerate(MUTANTS.values()):
+        variants.write(HW, root / f"mutant{i:02d}", mutant["replace"])
+    for i, alternative in enumerate(ALTERNATIVES.values()):
+        variants.write(HW, root / f"alternative{i}", alternative["replace"])
     out = tmp_path / "out"
     batch.grade_all(HW, root, out, jobs=2, progress=False)
 
     analysis = json.loads((out / "items.json").read_text())
     assert analysis["submissions"] == 2 + len(MUTANTS) + len(ALTERNATIVES)
     cases = by_case(analysis)
-    for replacements, loses in MUTANTS.values():
-        for title in loses:
+    for mutant in MUTANTS.values():
+        for title in mutant["loses"]:
             assert cases[title]["pass_rate"] < 1, title
             assert cases[title]["failures"], f"{title}: no failure message grouped"
     for item in analysis["cases"]:

@@ -12,7 +12,6 @@ from autograder import notebook
 from autograder.assignment import PACKAGE_ROOT
 from autograder.student import build
 from harness import assert_full_marks, assert_zero, grade, variant
-from test_hw1_autograd import MUTANTS
 
 
 def student_folder(hw, tmp_path, *, solution=False):
@@ -101,8 +100,10 @@ def test_a_cell_that_fails_to_run_is_named(tmp_path):
 
 
 def test_notebook_grades_like_the_equivalent_py_for_a_mutant(tmp_path):
-    hw, mutant = "hw1_autograd", "stale ctx attribute instead of save_for_backward"
-    replacements, loses = MUTANTS[mutant]
+    hw = "hw1_autograd"   # "stale ctx attribute instead of save_for_backward", as cell edits
+    replacements = [("        ctx.save_for_backward(input)\n", "        ctx.input = input\n"),
+                    ("        input, = ctx.saved_tensors\n", "        input = ctx.input\n")]
+    loses = ["q2_backward: save_for_backward"]
     from_py = grade(hw, variant(hw, tmp_path / "py", "myrelu.py", replacements))
     folder = student_folder(hw, tmp_path / "nb", solution=True)
     edit_cells(folder, hw, replacements)

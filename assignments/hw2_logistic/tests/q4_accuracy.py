@@ -16,7 +16,7 @@ OK_FORMAT = False
 name = "q4_accuracy"
 points = None
 
-CFG = config("hw2_logistic")
+CFG = config()
 
 
 @probe

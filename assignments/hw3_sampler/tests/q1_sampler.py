@@ -12,7 +12,7 @@ OK_FORMAT = False
 name = "q1_sampler"
 points = None
 
-CFG = config("hw3_sampler")
+CFG = config()
 N, DRAWS = CFG["basic_size"], CFG["basic_draws"]
 
 

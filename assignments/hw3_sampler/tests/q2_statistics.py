@@ -30,7 +30,7 @@ OK_FORMAT = False
 name = "q2_statistics"
 points = None
 
-CFG = config("hw3_sampler")
+CFG = config()
 DELTA = CFG["failure_probability"]
 
 

@@ -19,7 +19,7 @@ OK_FORMAT = False
 name = "q3_make_loader"
 points = None
 
-CFG = config("hw3_sampler")
+CFG = config()
 
 
 def dataset(n):

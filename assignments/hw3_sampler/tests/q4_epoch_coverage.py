@@ -17,7 +17,7 @@ OK_FORMAT = False
 name = "q4_epoch_coverage"
 points = None
 
-CFG = config("hw3_sampler")
+CFG = config()
 N, BATCH = CFG["coverage_loader_size"], CFG["coverage_loader_batch"]
 
 # (data set size, the indices of every epoch, batch size)

@@ -9,7 +9,7 @@ OK_FORMAT = False
 name = "q1_conv_output_size"
 points = None
 
-CFG = config("hw4_regularization")
+CFG = config()
 
 # (n, kernel_size): the notes' examples, with default stride, padding, dilation.
 NOTES = [(10, 3), (32, 5), (14, 5), (28, 2), (27, 2), (26, 4), (23, 4), (20, 4), (6, 2)]

@@ -15,7 +15,7 @@ points = None
 
 notes_nets = support("notes_nets")
 
-CFG = config("hw4_regularization")
+CFG = config()
 
 
 def images(seed, n):

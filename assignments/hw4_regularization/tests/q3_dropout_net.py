@@ -22,8 +22,8 @@ points = None
 nnprobe = support("nnprobe")
 notes_nets = support("notes_nets")
 
-CFG = config("hw4_regularization")
-P = 0.3
+CFG = config()
+DROPOUT_P = 0.3
 FC = {"fc1": (120, 400), "fc2": (84, 120)}
 
 
@@ -65,17 +65,17 @@ def expect_dropout_after_fc1(traffic, what):
     positive = relu > 0
     dropped = (entering == 0) & positive
     kept = positive & ~dropped
-    scaled = torch.isclose(entering, relu / (1 - P), rtol=1e-4, atol=1e-6)
+    scaled = torch.isclose(entering, relu / (1 - DROPOUT_P), rtol=1e-4, atol=1e-6)
     assert bool(scaled[kept].all()) and bool((entering[~positive] == 0).all()), (
         f"In training mode the input of fc2 in {what} should be relu(fc1(x)) with dropped "
-        f"units set to 0 and kept units multiplied by 1/(1 - 0.3) = {1 / (1 - P):.4f}; it is "
+        f"units set to 0 and kept units multiplied by 1/(1 - 0.3) = {1 / (1 - DROPOUT_P):.4f}; it is "
         f"not (is the dropout right after F.relu(fc1(x)), with p = 0.3?).")
     trials = int(positive.sum())
     fraction = int(dropped.sum()) / trials
     margin = hoeffding_margin(trials, CFG["failure_probability"])
-    assert abs(fraction - P) <= margin, (
+    assert abs(fraction - DROPOUT_P) <= margin, (
         f"In training mode {fraction:.3f} of the units of relu(fc1(x)) were zeroed before fc2 "
-        f"in {what}; dropout with p = 0.3 zeroes between {P - margin:.3f} and {P + margin:.3f} "
+        f"in {what}; dropout with p = 0.3 zeroes between {DROPOUT_P - margin:.3f} and {DROPOUT_P + margin:.3f} "
         f"of {trials} units.")
 
 

@@ -23,8 +23,8 @@ points = None
 nnprobe = support("nnprobe")
 notes_nets = support("notes_nets")
 
-CFG = config("hw4_regularization")
-P = 0.3
+CFG = config()
+DROPOUT_P = 0.3
 LAYERS = {name: weight for name, (weight, _) in notes_nets.LAYERS.items()}
 
 
@@ -178,14 +178,14 @@ def test_dropout_still_there(env):
     entering = expect_shape(fc2["input"], relu.shape, "The input of fc2").double()
     positive = relu > 0
     dropped = (entering == 0) & positive
-    scaled = torch.isclose(entering, relu / (1 - P), rtol=1e-4, atol=1e-6)
+    scaled = torch.isclose(entering, relu / (1 - DROPOUT_P), rtol=1e-4, atol=1e-6)
     assert bool(scaled[positive & ~dropped].all()) and bool((entering[~positive] == 0).all()), (
         "In training mode the input of fc2 should be relu(fc1(x)) with dropped units set to 0 "
         "and kept units multiplied by 1/(1 - 0.3); keep DropoutNet's nn.Dropout(p=0.3).")
     trials = int(positive.sum())
     fraction = int(dropped.sum()) / trials
     margin = hoeffding_margin(trials, CFG["failure_probability"])
-    assert abs(fraction - P) <= margin, (
+    assert abs(fraction - DROPOUT_P) <= margin, (
         f"In training mode {fraction:.3f} of the units of relu(fc1(x)) were zeroed before fc2; "
-        f"dropout with p = 0.3 zeroes between {P - margin:.3f} and {P + margin:.3f} of "
+        f"dropout with p = 0.3 zeroes between {DROPOUT_P - margin:.3f} and {DROPOUT_P + margin:.3f} of "
         f"{trials} units.")

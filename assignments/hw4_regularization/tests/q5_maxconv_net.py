@@ -27,7 +27,7 @@ points = None
 
 nnprobe = support("nnprobe")
 
-CFG = config("hw4_regularization")
+CFG = config()
 RELU_LIKE = ("relu", "threshold")
 
 

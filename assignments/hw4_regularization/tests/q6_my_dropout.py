@@ -22,7 +22,7 @@ points = None
 
 nnprobe = support("nnprobe")
 
-CFG = config("hw4_regularization")
+CFG = config()
 PS = CFG["dropout_probabilities"]
 ELEMENTS = CFG["dropout_elements"]
 DRAWS = CFG["expectation_draws"]

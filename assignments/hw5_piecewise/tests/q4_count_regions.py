@@ -10,7 +10,7 @@ OK_FORMAT = False
 name = "q4_count_regions"
 points = None
 
-P = config("hw5_piecewise")
+CFG = config()
 
 # Hand-built nets: each kink is a line a*x + b*y = c where one hidden unit switches on.
 # The offsets keep every kink between cell centres of the test grid.
@@ -49,25 +49,25 @@ def random_net(seed):
 
 @probe
 def strips_count(count_linear_regions):
-    return count_linear_regions(kinked_net(STRIPS), P["count_size"], 1.0)
+    return count_linear_regions(kinked_net(STRIPS), CFG["count_size"], 1.0)
 
 
 @probe
 def crossing_counts(count_linear_regions):
     rectangles, diagonals = crossing_kinks()
-    size = P["count_size"]
+    size = CFG["count_size"]
     return {"rectangles": count_linear_regions(kinked_net(rectangles), size, 1.0),
             "diagonals": count_linear_regions(kinked_net(diagonals), size, 1.0)}
 
 
 @probe
 def other_extent_count(count_linear_regions):
-    return count_linear_regions(kinked_net(STRIPS), P["count_size"], 0.5)
+    return count_linear_regions(kinked_net(STRIPS), CFG["count_size"], 0.5)
 
 
 @probe
 def random_counts(count_linear_regions):
-    return [count_linear_regions(random_net(seed), P["count_size"], 1.0) for seed in (10, 11)]
+    return [count_linear_regions(random_net(seed), CFG["count_size"], 1.0) for seed in (10, 11)]
 
 
 # -- judge side ---------------------------------------------------------------
@@ -103,7 +103,7 @@ def expect_count(seen, expected, what, rtol=0.0):
 @test_case(points=2, hidden=False)
 def test_parallel_kinks(env):
     """A net with 3 parallel kinks (x = -0.55, 0.1, 0.62) has 4 linear pieces."""
-    expected = pieces_seen(STRIPS, P["count_size"])
+    expected = pieces_seen(STRIPS, CFG["count_size"])
     expect_count(strips_count(env), expected,
                  "count_linear_regions for a net with 3 parallel kinks")
 
@@ -111,7 +111,7 @@ def test_parallel_kinks(env):
 @test_case(points=1, hidden=True)
 def test_crossing_kinks(env):
     """3 vertical and 2 horizontal kinks cut the square into 12 pieces; 4 diagonal kinks into 5."""
-    seen, size = crossing_counts(env), P["count_size"]
+    seen, size = crossing_counts(env), CFG["count_size"]
     rectangles, diagonals = crossing_kinks()
     expect_count(seen["rectangles"], pieces_seen(rectangles, size),
                  "count_linear_regions for a net with 3 vertical and 2 horizontal kinks")
@@ -123,13 +123,13 @@ def test_crossing_kinks(env):
 def test_random_nets(env):
     """For random 2 -> 25 -> 25 -> 1 nets the count matches the distinct gradients on the grid."""
     for seed, seen in zip((10, 11), random_counts(env)):
-        expected = distinct_gradients(random_net(seed), P["count_size"])
+        expected = distinct_gradients(random_net(seed), CFG["count_size"])
         expect_count(seen, expected, "count_linear_regions for a random ReLU net",
-                     rtol=P["count_rtol"])
+                     rtol=CFG["count_rtol"])
 
 
 @test_case(points=1, hidden=True)
 def test_other_extent(env):
     """With extent=0.5 the grid covers [-0.5, 0.5]^2 and sees only the kink at x = 0.1 of the 3-kink net."""
-    expect_count(other_extent_count(env), pieces_seen(STRIPS, P["count_size"], 0.5),
+    expect_count(other_extent_count(env), pieces_seen(STRIPS, CFG["count_size"], 0.5),
                  "count_linear_regions(net, size, extent=0.5) for the net with 3 parallel kinks")

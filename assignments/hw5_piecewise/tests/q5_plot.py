@@ -19,7 +19,7 @@ points = None
 
 figures = support("figures")
 
-P = config("hw5_piecewise")
+CFG = config()
 CASES = [(1.0, 20), (2.0, 21)]  # (extent, seed of the net)
 
 
@@ -35,7 +35,7 @@ def plots(plot_linear_regions):
     for extent, seed in CASES:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "regions.png"
-            fig = plot_linear_regions(make_net(seed), str(path), size=P["plot_size"],
+            fig = plot_linear_regions(make_net(seed), str(path), size=CFG["plot_size"],
                                       extent=extent)
             results.append({"png": figures.png_facts(path), "figure": figures.figure_facts(fig)})
     return results
@@ -45,7 +45,7 @@ def plots(plot_linear_regions):
 def other_size_plot(plot_linear_regions):
     with tempfile.TemporaryDirectory() as folder:
         fig = plot_linear_regions(make_net(22), str(Path(folder) / "regions.png"),
-                                  size=P["plot_other_size"], extent=1.0)
+                                  size=CFG["plot_other_size"], extent=1.0)
         return figure_facts(fig)
 
 
@@ -73,23 +73,23 @@ def share_matching(drawn, image):
     i = (rows * drawn.shape[0]).long().clamp(0, drawn.shape[0] - 1)
     j = (rows * drawn.shape[1]).long().clamp(0, drawn.shape[1] - 1)
     return float(((drawn[i][:, j].double() - image.double()).abs().amax(-1)
-                  <= P["pixel_atol"]).float().mean())
+                  <= CFG["pixel_atol"]).float().mean())
 
 
 def expect_same_picture(drawn, image, what):
     share = share_matching(drawn, image)
-    if share >= P["pixel_match"]:
+    if share >= CFG["pixel_match"]:
         return
     hints = {"upside down (row 0 of the image is y = -extent, at the bottom: "
              "use origin='lower')": image.flip(0),
              "transposed (the x axis shows the row index)": image.transpose(0, 1)}
     for hint, wrong in hints.items():
-        if share_matching(drawn, wrong) >= P["pixel_match"]:
+        if share_matching(drawn, wrong) >= CFG["pixel_match"]:
             raise AssertionError(f"{what}: the picture is {hint}.")
     raise AssertionError(
         f"{what}: only {share:.0%} of the picture has the colour of "
         f"gradient_image(gradient_field(net, size, extent)) at that place; at least "
-        f"{P['pixel_match']:.0%} should (red = d/dx, green = d/dy, blue = 0).")
+        f"{CFG['pixel_match']:.0%} should (red = d/dx, green = d/dy, blue = 0).")
 
 
 def figure_axes(env, case):
@@ -103,7 +103,7 @@ def figure_axes(env, case):
 def expect_picture(env, case):
     """The returned Figure shows the gradient image, x to the right and y up on screen."""
     extent, seed = CASES[case]
-    image = expected_image(make_net(seed), P["plot_size"], extent)
+    image = expected_image(make_net(seed), CFG["plot_size"], extent)
     what = f"The picture in the Figure plot_linear_regions returned (extent={extent})"
     expect_same_picture(figures.screen_picture(figure_axes(env, case), what), image, what)
 
@@ -115,16 +115,16 @@ def expect_png_shows_it(env, case):
     rgb = pixels[..., :3]
     is_picture = (rgb[..., 2] < 0.05) & (rgb[..., :2].amax(-1) > 0.1)
     what = f"The PNG written by plot_linear_regions (extent={extent})"
-    top, bottom, left, right = figures.find_picture(pixels, is_picture, what, P["min_picture_fraction"])
+    top, bottom, left, right = figures.find_picture(pixels, is_picture, what, CFG["min_picture_fraction"])
     drawn = rgb[top:bottom, left:right].flip(0)          # rows from the bottom, as on screen
-    expect_same_picture(drawn, expected_image(make_net(seed), P["plot_size"], extent), what)
+    expect_same_picture(drawn, expected_image(make_net(seed), CFG["plot_size"], extent), what)
 
 
 def expect_input_coordinates(env, case):
     extent, seed = CASES[case]
     axes = figure_axes(env, case)
     left, right, bottom, top = axes["extent"]
-    atol = P["tick_atol"] * 2 * extent
+    atol = CFG["tick_atol"] * 2 * extent
     # -extent at the screen's left and bottom edge of the picture: x to the right, y up
     figures.expect_axis_coordinates(axes["xticks"], *figures.screen_edges(left, right, axes["xlim"]), -extent,
                             extent, f"The x axis (extent={extent})", atol)
@@ -163,7 +163,7 @@ def test_other_extent(env):
 @test_case(points=1, hidden=True)
 def test_other_size(env):
     """With another size the Figure shows gradient_image(gradient_field(net, size, extent)) of that size."""
-    size = P["plot_other_size"]
+    size = CFG["plot_other_size"]
     figure = other_size_plot(env)
     assert figure["is_figure"] and figure["axes"], (
         "plot_linear_regions should return the matplotlib Figure with an axes showing the image.")

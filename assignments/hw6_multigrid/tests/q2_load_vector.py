@@ -12,7 +12,7 @@ OK_FORMAT = False
 name = "q2_load_vector"
 points = None
 
-P = config("hw6_multigrid")
+CFG = config()
 
 
 def one(x):
@@ -39,12 +39,12 @@ def exact_cases(load_vector):
 
 @probe
 def shown_case(load_vector):
-    return [load_vector(shown, n) for n in P["load_sizes"]]
+    return [load_vector(shown, n) for n in CFG["load_sizes"]]
 
 
 @probe
 def unseen_case(load_vector):
-    return [load_vector(unseen, n) for n in P["load_sizes"]]
+    return [load_vector(unseen, n) for n in CFG["load_sizes"]]
 
 
 # -- judge side ---------------------------------------------------------------
@@ -68,9 +68,9 @@ def max_second_derivative(f):
 
 
 def expect_accurate(seen_list, f, what):
-    bound_constant = P["load_constant"]
+    bound_constant = CFG["load_constant"]
     m2 = max_second_derivative(f)
-    for n, seen in zip(P["load_sizes"], seen_list):
+    for n, seen in zip(CFG["load_sizes"], seen_list):
         label = f"load_vector({what}, {n})"
         expected = integrals(f, n)
         expect_shape(seen, expected.shape, label)
@@ -88,7 +88,7 @@ def test_constant_f(env):
     """f = 1: every b_i is h (the area under a hat), as a float64 vector of length n-1."""
     for n, seen in zip((4, 16), exact_cases(env)["one"]):
         expect_close(seen, torch.full((n - 1,), 1.0 / n, dtype=torch.float64),
-                     f"load_vector(f = 1, {n})", atol=0, rtol=P["exact_rtol"], dtype=True)
+                     f"load_vector(f = 1, {n})", atol=0, rtol=CFG["exact_rtol"], dtype=True)
 
 
 @test_case(points=1, hidden=False)
@@ -96,7 +96,7 @@ def test_linear_f(env):
     """f = x: b_i is h x_i exactly."""
     for n, seen in zip((4, 16), exact_cases(env)["x"]):
         nodes = torch.arange(1, n, dtype=torch.float64) / n
-        expect_close(seen, nodes / n, f"load_vector(f = x, {n})", atol=0, rtol=P["exact_rtol"])
+        expect_close(seen, nodes / n, f"load_vector(f = x, {n})", atol=0, rtol=CFG["exact_rtol"])
 
 
 @test_case(points=1, hidden=False)

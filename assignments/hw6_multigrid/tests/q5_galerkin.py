@@ -9,7 +9,7 @@ OK_FORMAT = False
 name = "q5_galerkin"
 points = None
 
-P = config("hw6_multigrid")
+CFG = config()
 
 
 def tridiagonal(n):
@@ -56,7 +56,7 @@ def test_coarse_stiffness(env):
     """R A P for the stiffness matrix of 16 cells is the stiffness matrix of 8 cells."""
     expect_close(coarse_of_stiffness(env)["16"], tridiagonal(8),
                  "galerkin_coarse(A) for the stiffness matrix of n = 16", atol=1e-10,
-                 rtol=P["exact_rtol"], dtype=True)
+                 rtol=CFG["exact_rtol"], dtype=True)
 
 
 @test_case(points=1, hidden=True)
@@ -66,7 +66,7 @@ def test_other_sizes(env):
     for n in (4, 1024):
         expect_close(seen[str(n)], tridiagonal(n // 2),
                      f"galerkin_coarse(A) for the stiffness matrix of n = {n}", atol=1e-8,
-                     rtol=P["exact_rtol"])
+                     rtol=CFG["exact_rtol"])
 
 
 @test_case(points=1, hidden=True)
@@ -75,7 +75,7 @@ def test_with_your_stiffness_matrix(env):
     for k, seen in zip(range(3, 9), coarse_of_yours(env)):
         expect_close(seen, tridiagonal(2 ** (k - 1)),
                      f"galerkin_coarse(stiffness_matrix({2 ** k}))", atol=1e-9,
-                     rtol=P["exact_rtol"])
+                     rtol=CFG["exact_rtol"])
 
 
 @test_case(points=2, hidden=True)

@@ -11,7 +11,7 @@ OK_FORMAT = False
 name = "q6_v_cycle"
 points = None
 
-P = config("hw6_multigrid")
+CFG = config()
 
 
 def tridiagonal(n):
@@ -48,12 +48,12 @@ def iterates(v_cycle, exponents, cycles):
 
 @probe
 def small_runs(v_cycle):
-    return iterates(v_cycle, P["small_exponents"], P["cycles"])
+    return iterates(v_cycle, CFG["small_exponents"], CFG["cycles"])
 
 
 @probe
 def large_runs(v_cycle):
-    return iterates(v_cycle, P["large_exponents"], P["cycles"])
+    return iterates(v_cycle, CFG["large_exponents"], CFG["cycles"])
 
 
 @probe
@@ -66,13 +66,13 @@ def sweep_runs(v_cycle):
     """v_cycle with other (nu1, nu2). With b = 0 each cycle is a linear map of x, so
     rescaling x between cycles (a power iteration) finds the asymptotic factor without
     reaching the rounding floor; (0, 0) is one cycle from a random b and x."""
-    n = 2 ** P["sweep_exponent"]
+    n = 2 ** CFG["sweep_exponent"]
     A, zero = tridiagonal(n), torch.zeros(n - 1, dtype=torch.float64)
     found = {}
-    for nu1, nu2 in P["sweep_pairs"]:
+    for nu1, nu2 in CFG["sweep_pairs"]:
         _, x = start(n, 10 * nu1 + nu2)
         pairs = []
-        for _ in range(P["sweep_cycles"]):
+        for _ in range(CFG["sweep_cycles"]):
             x = x / torch.linalg.norm(x)
             out = v_cycle(A, zero.clone(), x.clone(), nu1=nu1, nu2=nu2)
             pairs.append((x, out))
@@ -104,7 +104,7 @@ def factors(env_runs, k):
 
 
 def expect_fast(runs, exponents):
-    limit, worst = P["max_factor"], 0.0
+    limit, worst = CFG["max_factor"], 0.0
     for k in exponents:
         rates = factors(runs, k)
         worst = max(worst, max(rates))
@@ -128,7 +128,7 @@ def asymptotic_factor(pairs, n, what):
         expect_finite(out, what)
         before, after = residual_norm(n, zero, x), residual_norm(n, zero, out.double())
         logs.append(math.log(max(after, 1e-300) / before))
-    tail = logs[-P["sweep_tail"]:]
+    tail = logs[-CFG["sweep_tail"]:]
     return math.exp(sum(tail) / len(tail))
 
 
@@ -143,13 +143,13 @@ def in_range_of_prolong(d):
 @test_case(points=3, hidden=False)
 def test_converges(env):
     """Each V-cycle divides the residual by at least 5 for n = 2^4 .. 2^8."""
-    return expect_fast(small_runs(env), P["small_exponents"])
+    return expect_fast(small_runs(env), CFG["small_exponents"])
 
 
 @test_case(points=3, hidden=True)
 def test_rate_independent_of_h(env):
     """The same holds for n = 2^9 .. 2^12: the rate does not get worse as h shrinks."""
-    return expect_fast(large_runs(env), P["large_exponents"])
+    return expect_fast(large_runs(env), CFG["large_exponents"])
 
 
 @test_case(points=1, hidden=True)
@@ -160,8 +160,8 @@ def test_coarsest_grids(env):
     assert rate <= 1e-10, (f"For n = 2 (a single unknown) one V-cycle should solve A x = b exactly, "
                            f"but it multiplied the residual by {rate:.3g}.")
     rate = factors(runs, 2)[0]
-    assert rate <= P["max_factor"], (f"For n = 4 one V-cycle multiplied the residual by {rate:.3g}; "
-                                     f"it should be at most {P['max_factor']:g}.")
+    assert rate <= CFG["max_factor"], (f"For n = 4 one V-cycle multiplied the residual by {rate:.3g}; "
+                                     f"it should be at most {CFG['max_factor']:g}.")
 
 
 @test_case(points=2, hidden=True)
@@ -170,7 +170,7 @@ def test_smoothing_sweeps(env):
     with the sweeps on one side only, (2, 0) and (0, 2), the factor per cycle after many
     cycles stays small, while (3, 3) beats (1, 1)."""
     runs = sweep_runs(env)
-    n = 2 ** P["sweep_exponent"]
+    n = 2 ** CFG["sweep_exponent"]
     b, x, out = runs["0,0"]
     what = f"v_cycle(A, b, x, nu1=0, nu2=0) for n = {n}"
     expect_shape(out, (n - 1,), what)
@@ -185,14 +185,14 @@ def test_smoothing_sweeps(env):
     for key in ["2,0", "0,2", "1,1", "3,3"]:
         rates[key] = asymptotic_factor(runs[key], n, f"v_cycle(A, b, x, nu1={key[0]}, nu2={key[2]})")
     table = ", ".join(f"({k}): {r:.3f}" for k, r in rates.items())
-    limit = P["one_sided_factor"]
+    limit = CFG["one_sided_factor"]
     for key, side in [("2,0", "before"), ("0,2", "after")]:
         assert rates[key] <= limit, (
-            f"After {P['sweep_cycles']} V-cycles for n = {n}, the residual factor per cycle with "
+            f"After {CFG['sweep_cycles']} V-cycles for n = {n}, the residual factor per cycle with "
             f"(nu1, nu2) = ({key}) is {rates[key]:.3g}; with two sweeps {side} the correction it "
             f"should be at most {limit:g} (factors: {table}). Check that the sweeps {side} the "
             f"correction run {'nu1' if side == 'before' else 'nu2'} times.")
-    assert rates["3,3"] <= P["more_sweeps_gain"] * rates["1,1"], (
+    assert rates["3,3"] <= CFG["more_sweeps_gain"] * rates["1,1"], (
         f"With (nu1, nu2) = (3, 3) the factor per cycle after many cycles, {rates['3,3']:.3g}, "
         f"should be clearly smaller than with (1, 1), {rates['1,1']:.3g}: more sweeps must "
         f"help (factors: {table}).")

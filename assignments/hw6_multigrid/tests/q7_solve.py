@@ -13,7 +13,7 @@ points = None
 
 spy = support("spy")
 
-P = config("hw6_multigrid")
+CFG = config()
 
 
 def sine_load(x):  # -u'' = pi^2 sin(pi x) has u = sin(pi x)
@@ -31,13 +31,13 @@ def sine_solution(solve, load_vector):
 
 @probe
 def sine_solutions(solve):
-    return [solve(sine_load, 2 ** k) for k in P["order_exponents"]]
+    return [solve(sine_load, 2 ** k) for k in CFG["order_exponents"]]
 
 
 @probe
 def large_unseen(solve, load_vector):
-    n = 2 ** P["large_solve_exponent"]
-    return {"u": solve(unseen, n, tol=P["large_solve_tol"]), "b": load_vector(unseen, n)}
+    n = 2 ** CFG["large_solve_exponent"]
+    return {"u": solve(unseen, n, tol=CFG["large_solve_tol"]), "b": load_vector(unseen, n)}
 
 
 @probe
@@ -99,12 +99,12 @@ def expect_discrete_solution(seen, n, what, tol=1e-10):
     expect_finite(u, what)
     u, b = u.double(), b.double()
     residual = relative_residual(u, b)
-    assert residual <= tol * P["residual_slack"], (
+    assert residual <= tol * CFG["residual_slack"], (
         f"{what}: the relative residual ||b - A u|| / ||b|| is {residual:.3g}; it should be "
         f"below tol = {tol:g} (b from your load_vector).")
     exact = tridiagonal_solve(b)
     error = float((u - exact).abs().max() / exact.abs().max())
-    limit = P["solve_error_factor"] * tol
+    limit = CFG["solve_error_factor"] * tol
     assert error <= limit, (
         f"{what} differs from the exact solution of A u = b by {error:.3g} (relative, largest "
         f"entry); at relative residual {residual:.3g} it should be within {limit:.3g}.")
@@ -130,7 +130,7 @@ def test_discrete_solution(env):
 @test_case(points=2, hidden=False)
 def test_second_order(env):
     """The error against u = sin(pi x) falls as h^2 for n = 2^4 .. 2^10 (fitted slope >= 1.8)."""
-    exponents = P["order_exponents"]
+    exponents = CFG["order_exponents"]
     errors = []
     for k, u in zip(exponents, sine_solutions(env)):
         n = 2 ** k
@@ -142,22 +142,22 @@ def test_second_order(env):
     centred = logs_h - logs_h.mean()
     slope = float((centred * (logs_e - logs_e.mean())).sum() / (centred ** 2).sum())
     table = ", ".join(f"n = {2 ** k}: {e:.2e}" for k, e in zip(exponents, errors))
-    assert slope >= P["min_order"], (
+    assert slope >= CFG["min_order"], (
         f"The error max|u_h - u| falls with slope {slope:.2f} in h (errors {table}); a second "
         f"order method gives 2. Check load_vector and that solve converges.")
     worst = max(e * 4 ** k for k, e in zip(exponents, errors))
-    assert worst <= P["max_error_constant"], (
+    assert worst <= CFG["max_error_constant"], (
         f"The errors ({table}) are up to {worst:.3g} h^2; expected at most "
-        f"{P['max_error_constant']:g} h^2 (about pi^2/8 h^2 from linear interpolation).")
+        f"{CFG['max_error_constant']:g} h^2 (about pi^2/8 h^2 from linear interpolation).")
     return f"fitted order {slope:.2f}; error at n = {2 ** exponents[-1]}: {errors[-1]:.2e}"
 
 
 @test_case(points=2, hidden=True)
 def test_large_n_unseen_f(env):
     """For a smooth f you have not seen and n = 2^11, solve(f, n, tol=1e-8) reaches the discrete solution."""
-    n = 2 ** P["large_solve_exponent"]
-    expect_discrete_solution(large_unseen(env), n, f"solve(f, {n}, tol={P['large_solve_tol']:g})",
-                             tol=P["large_solve_tol"])
+    n = 2 ** CFG["large_solve_exponent"]
+    expect_discrete_solution(large_unseen(env), n, f"solve(f, {n}, tol={CFG['large_solve_tol']:g})",
+                             tol=CFG["large_solve_tol"])
 
 
 @test_case(points=2, hidden=True)
@@ -166,10 +166,10 @@ def test_tol_and_max_cycles(env):
     seen = cycle_counts(env)
     b = seen["b"]
     tight, loose, capped = seen["tight"], seen["loose"], seen["capped"]
-    assert 1 <= tight["top"] <= P["max_top_cycles"], (
+    assert 1 <= tight["top"] <= CFG["max_top_cycles"], (
         f"solve(f, 256) called v_cycle on the 255 x 255 system {tight['top']} times; it should "
         f"run V-cycles (calling your v_cycle) until the residual is below tol, which takes "
-        f"between 1 and {P['max_top_cycles']}.")
+        f"between 1 and {CFG['max_top_cycles']}.")
     residual = relative_residual(loose["u"].double(), b.double())
     assert residual <= 1e-4, f"solve(f, 256, tol=1e-4) stopped at relative residual {residual:.3g}."
     assert loose["top"] < tight["top"], (

@@ -8,6 +8,8 @@ OK_FORMAT = False
 name = "q1_shapes"
 points = None
 
+CFG = config()
+
 
 def images(n, seed):
     """Random images with values in [0, 1], as ToTensor() gives them."""
@@ -26,17 +28,17 @@ def outputs_of(model, n):
 
 @probe
 def vgg_outputs(SmallVGG):
-    return outputs_of(SmallVGG(), config("project_cifar10")["check_batch"])
+    return outputs_of(SmallVGG(), CFG["check_batch"])
 
 
 @probe
 def resnet_outputs(SmallResNet):
-    return outputs_of(SmallResNet(), config("project_cifar10")["check_batch"])
+    return outputs_of(SmallResNet(), CFG["check_batch"])
 
 
 @probe
 def final_outputs(build_model):
-    return outputs_of(build_model(), config("project_cifar10")["check_batch"])
+    return outputs_of(build_model(), CFG["check_batch"])
 
 
 @probe
@@ -47,7 +49,7 @@ def seven_classes(SmallVGG, SmallResNet):
 
 
 def expect_logits(seen, what):
-    n = config("project_cifar10")["check_batch"]
+    n = CFG["check_batch"]
     for mode, rows in (("train", n), ("eval", n), ("single", 1)):
         label = {"train": f"{what}(x) in training mode for x of shape ({n}, 3, 32, 32)",
                  "eval": f"{what}(x) in eval mode for x of shape ({n}, 3, 32, 32)",

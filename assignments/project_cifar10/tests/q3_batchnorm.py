@@ -15,6 +15,8 @@ OK_FORMAT = False
 name = "q3_batchnorm"
 points = None
 
+CFG = config()
+
 
 def images(n, seed):
     return torch.rand(n, 3, 32, 32, generator=torch.Generator().manual_seed(seed))
@@ -22,7 +24,7 @@ def images(n, seed):
 
 def batchnorm_behaviour(model):
     """Logits of the same first image in different batches and modes."""
-    n = config("project_cifar10")["check_batch"]
+    n = CFG["check_batch"]
     x, y = images(n, 10), images(n, 11)
     y[0] = x[0]                                  # same first image, other companions
     with torch.no_grad():
@@ -65,7 +67,7 @@ def expect_vectors(seen, what):
 def expect_batch_statistics(seen, what):
     expect_vectors(seen, what)
     change = relative_change(seen["train_x"], seen["train_y"])
-    assert change > config("project_cifar10")["batch_rtol"], (
+    assert change > CFG["batch_rtol"], (
         f"In training mode, the logits {what} gives an image do not depend on the other "
         f"images in its batch (relative change {change:.1e}). Batch normalisation "
         f"(nn.BatchNorm2d after each convolution) normalises with the statistics of the "
@@ -74,14 +76,13 @@ def expect_batch_statistics(seen, what):
 
 def expect_running_statistics(seen, what):
     expect_vectors(seen, what)
-    cfg = config("project_cifar10")
     change = relative_change(seen["eval_single"], seen["eval_batch"])
-    assert change <= cfg["eval_rtol"], (
+    assert change <= CFG["eval_rtol"], (
         f"In eval mode, {what} gives an image different logits alone than inside a batch "
         f"(relative difference {change:.1e}). In eval mode batch norm must use its running "
         f"statistics, not the batch's (keep track_running_stats=True and call model.eval()).")
     change = relative_change(seen["eval_after"], seen["eval_batch"])
-    assert change > cfg["batch_rtol"], (
+    assert change > CFG["batch_rtol"], (
         f"Training-mode passes did not change {what}'s eval-mode logits (relative change "
         f"{change:.1e}): batch norm should update its running mean and variance in training "
         f"mode and use them in eval mode.")

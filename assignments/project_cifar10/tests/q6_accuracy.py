@@ -31,6 +31,8 @@ OK_FORMAT = False
 name = "q6_accuracy"
 points = None
 
+CFG = config()
+
 checkpoints = support("checkpoints")
 RUNGS = 5          # the accuracy cases below: equal steps from the floor to full credit
 
@@ -46,7 +48,7 @@ def predictions_on_test_set(build_model, submission):
     if problem:
         return {"problem": problem}
     started = time.perf_counter()
-    predictions = checkpoints.predict(model, images, config("project_cifar10")["eval_batch"])
+    predictions = checkpoints.predict(model, images, CFG["eval_batch"])
     return {"problem": "", "source": source, "predictions": predictions.to(torch.uint8),
             "seconds": time.perf_counter() - started}
 
@@ -59,10 +61,9 @@ def grader_labels():
 
 
 def thresholds(source):
-    cfg = config("project_cifar10")
     if datasets.is_real_cifar10(source):
-        return cfg["accuracy_floor"], cfg["accuracy_full"]
-    return cfg["generated_accuracy_floor"], cfg["generated_accuracy_full"]
+        return CFG["accuracy_floor"], CFG["accuracy_full"]
+    return CFG["generated_accuracy_floor"], CFG["generated_accuracy_full"]
 
 
 def accuracy(env):

@@ -13,7 +13,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q4_accuracy'
 points = None
-CFG = config('hw2_logistic')
+CFG = config()
 
 @probe
 def trained(LogisticRegression, train):

@@ -8,7 +8,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q1_sampler'
 points = None
-CFG = config('hw3_sampler')
+CFG = config()
 N, DRAWS = (CFG['basic_size'], CFG['basic_draws'])
 
 def dataset(n):

@@ -26,7 +26,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q2_statistics'
 points = None
-CFG = config('hw3_sampler')
+CFG = config()
 DELTA = CFG['failure_probability']
 
 def dataset(n):

@@ -16,7 +16,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q3_make_loader'
 points = None
-CFG = config('hw3_sampler')
+CFG = config()
 
 def dataset(n):
     return TensorDataset(torch.arange(n))

@@ -14,7 +14,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q4_epoch_coverage'
 points = None
-CFG = config('hw3_sampler')
+CFG = config()
 N, BATCH = (CFG['coverage_loader_size'], CFG['coverage_loader_batch'])
 FIXED = {'some repeated': (10, [0, 1, 1, 2, 2, 2, 9], 3), 'all, reversed': (10, list(range(9, -1, -1)), 4), 'one sample twelve times': (8, [5] * 12, 5)}
 

@@ -6,7 +6,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q1_conv_output_size'
 points = None
-CFG = config('hw4_regularization')
+CFG = config()
 NOTES = [(10, 3), (32, 5), (14, 5), (28, 2), (27, 2), (26, 4), (23, 4), (20, 4), (6, 2)]
 KEYWORDS = [(6, 2, 2, 0, 1), (28, 5, 1, 2, 1), (32, 3, 2, 1, 1), (9, 3, 1, 0, 2), (17, 4, 4, 0, 1), (7, 3, 3, 1, 2)]
 

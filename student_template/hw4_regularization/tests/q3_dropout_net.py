@@ -18,8 +18,8 @@ name = 'q3_dropout_net'
 points = None
 nnprobe = support('nnprobe')
 notes_nets = support('notes_nets')
-CFG = config('hw4_regularization')
-P = 0.3
+CFG = config()
+DROPOUT_P = 0.3
 FC = {'fc1': (120, 400), 'fc2': (84, 120)}
 
 def images(seed, n):

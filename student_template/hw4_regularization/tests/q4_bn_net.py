@@ -19,8 +19,8 @@ name = 'q4_bn_net'
 points = None
 nnprobe = support('nnprobe')
 notes_nets = support('notes_nets')
-CFG = config('hw4_regularization')
-P = 0.3
+CFG = config()
+DROPOUT_P = 0.3
 LAYERS = {name: weight for name, (weight, _) in notes_nets.LAYERS.items()}
 
 def images(seed, n):

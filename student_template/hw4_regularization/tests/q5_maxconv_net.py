@@ -22,7 +22,7 @@ OK_FORMAT = False
 name = 'q5_maxconv_net'
 points = None
 nnprobe = support('nnprobe')
-CFG = config('hw4_regularization')
+CFG = config()
 RELU_LIKE = ('relu', 'threshold')
 
 @probe

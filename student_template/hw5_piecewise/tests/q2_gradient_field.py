@@ -7,8 +7,8 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q2_gradient_field'
 points = None
-P = config('hw5_piecewise')
-CASES = [(P['field_size'], 1.0, 1), (9, 2.5, 2)]
+CFG = config()
+CASES = [(CFG['field_size'], 1.0, 1), (9, 2.5, 2)]
 
 def make_net(seed):
     """A random 2 -> 25 -> 25 -> 1 ReLU network, the same in the worker and the judge."""
@@ -33,12 +33,12 @@ def fields(gradient_field):
 
 @probe
 def large_field(gradient_field):
-    return gradient_field(make_net(3), P['piecewise_size'], 1.0)
+    return gradient_field(make_net(3), CFG['piecewise_size'], 1.0)
 
 @probe
 def batched_pass(gradient_field):
     net = CountingNet(make_net(4))
-    field = gradient_field(net, P['batched_size'], 1.0)
+    field = gradient_field(net, CFG['batched_size'], 1.0)
     return {'calls': net.calls, 'field': field}
 
 def centres(size, extent):
@@ -74,7 +74,7 @@ def expect_matches_autograd(seen, net, size, extent, what):
     expect_shape(seen, (size, size, 2), what)
     expect_finite(seen, what)
     c = centres(size, extent)
-    cells = sampled_cells(size, min(P['field_samples'], size * size), seed=size)
+    cells = sampled_cells(size, min(CFG['field_samples'], size * size), seed=size)
     expected = []
     for i, j in cells:
         q = torch.stack([c[j], c[i]]).requires_grad_(True)
@@ -82,7 +82,7 @@ def expect_matches_autograd(seen, net, size, extent, what):
         expected.append(grad)
     picked = torch.stack([seen[i, j] for i, j in cells])
     try:
-        expect_close(picked, torch.stack(expected), f'{what} at {len(cells)} sampled cells', atol=P['atol'], rtol=0.0001)
+        expect_close(picked, torch.stack(expected), f'{what} at {len(cells)} sampled cells', atol=CFG['atol'], rtol=0.0001)
     except AssertionError as exc:
         raise AssertionError(str(exc) + layout_hint(seen, net, size, extent)) from None
 
@@ -104,19 +104,19 @@ def test_matches_autograd(env):
 def test_piecewise_constant(env):
     """The field is piecewise constant: most neighbouring cells share the exact same gradient."""
     seen = large_field(env)
-    size = P['piecewise_size']
+    size = CFG['piecewise_size']
     expect_shape(seen, (size, size, 2), f'gradient_field(net, size={size})')
-    expect_close(seen, reference_field(make_net(3), size, 1.0), f'gradient_field(net, size={size})', atol=P['atol'], rtol=0.0001)
+    expect_close(seen, reference_field(make_net(3), size, 1.0), f'gradient_field(net, size={size})', atol=CFG['atol'], rtol=0.0001)
     same_x = (seen[:, 1:] == seen[:, :-1]).all(-1).float().mean().item()
     same_y = (seen[1:] == seen[:-1]).all(-1).float().mean().item()
     share = min(same_x, same_y)
-    assert share >= P['min_equal_neighbours'], f"Only {share:.0%} of neighbouring cells have exactly the same gradient; inside one linear piece the gradient is constant, so at least {P['min_equal_neighbours']:.0%} should. Take the exact gradient with autograd, not a finite difference."
+    assert share >= CFG['min_equal_neighbours'], f"Only {share:.0%} of neighbouring cells have exactly the same gradient; inside one linear piece the gradient is constant, so at least {CFG['min_equal_neighbours']:.0%} should. Take the exact gradient with autograd, not a finite difference."
 
 @test_case(points=2, hidden=False)
 def test_one_batched_pass(env):
     """gradient_field calls net once on all size * size points (at most a few calls), not once per point."""
     seen = batched_pass(env)
-    size, calls = (P['batched_size'], seen['calls'])
-    limit = P['max_forward_calls']
+    size, calls = (CFG['batched_size'], seen['calls'])
+    limit = CFG['max_forward_calls']
     assert 1 <= len(calls) <= limit, f'gradient_field(net, size={size}) called net {len(calls)} times; call it on all {size * size} points as one batch of shape ({size * size}, 2) (at most {limit} calls).'
-    expect_close(seen['field'], reference_field(make_net(4), size, 1.0), f'gradient_field(net, size={size})', atol=P['atol'], rtol=0.0001)
+    expect_close(seen['field'], reference_field(make_net(4), size, 1.0), f'gradient_field(net, size={size})', atol=CFG['atol'], rtol=0.0001)

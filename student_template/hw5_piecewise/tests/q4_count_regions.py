@@ -7,7 +7,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q4_count_regions'
 points = None
-P = config('hw5_piecewise')
+CFG = config()
 STRIPS = [((1.0, 0.0), -0.55), ((1.0, 0.0), 0.1), ((1.0, 0.0), 0.62)]
 
 def kinked_net(kinks):
@@ -27,7 +27,7 @@ def kinked_net(kinks):
 
 @probe
 def strips_count(count_linear_regions):
-    return count_linear_regions(kinked_net(STRIPS), P['count_size'], 1.0)
+    return count_linear_regions(kinked_net(STRIPS), CFG['count_size'], 1.0)
 
 def pieces_seen(kinks, size, extent=1.0):
     """Independent count for a hand-built net: the distinct sets of switched-on
@@ -45,5 +45,5 @@ def expect_count(seen, expected, what, rtol=0.0):
 @test_case(points=2, hidden=False)
 def test_parallel_kinks(env):
     """A net with 3 parallel kinks (x = -0.55, 0.1, 0.62) has 4 linear pieces."""
-    expected = pieces_seen(STRIPS, P['count_size'])
+    expected = pieces_seen(STRIPS, CFG['count_size'])
     expect_count(strips_count(env), expected, 'count_linear_regions for a net with 3 parallel kinks')

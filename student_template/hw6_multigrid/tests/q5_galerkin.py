@@ -6,7 +6,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q5_galerkin'
 points = None
-P = config('hw6_multigrid')
+CFG = config()
 
 def tridiagonal(n):
     """The stiffness matrix of n cells, built here (not with your stiffness_matrix)."""
@@ -24,4 +24,4 @@ def coarse_of_stiffness(galerkin_coarse):
 @test_case(points=2, hidden=False)
 def test_coarse_stiffness(env):
     """R A P for the stiffness matrix of 16 cells is the stiffness matrix of 8 cells."""
-    expect_close(coarse_of_stiffness(env)['16'], tridiagonal(8), 'galerkin_coarse(A) for the stiffness matrix of n = 16', atol=1e-10, rtol=P['exact_rtol'], dtype=True)
+    expect_close(coarse_of_stiffness(env)['16'], tridiagonal(8), 'galerkin_coarse(A) for the stiffness matrix of n = 16', atol=1e-10, rtol=CFG['exact_rtol'], dtype=True)

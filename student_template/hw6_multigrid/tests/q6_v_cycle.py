@@ -7,7 +7,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q6_v_cycle'
 points = None
-P = config('hw6_multigrid')
+CFG = config()
 
 def tridiagonal(n):
     """The stiffness matrix of n cells, built here (not with your stiffness_matrix)."""
@@ -39,7 +39,7 @@ def iterates(v_cycle, exponents, cycles):
 
 @probe
 def small_runs(v_cycle):
-    return iterates(v_cycle, P['small_exponents'], P['cycles'])
+    return iterates(v_cycle, CFG['small_exponents'], CFG['cycles'])
 
 def residual_norm(n, b, x):
     """||b - A x|| with A applied as the stencil (2 x_i - x_{i-1} - x_{i+1}) / h."""
@@ -59,7 +59,7 @@ def factors(env_runs, k):
     return [after / before for before, after in zip(norms, norms[1:])]
 
 def expect_fast(runs, exponents):
-    limit, worst = (P['max_factor'], 0.0)
+    limit, worst = (CFG['max_factor'], 0.0)
     for k in exponents:
         rates = factors(runs, k)
         worst = max(worst, max(rates))
@@ -70,4 +70,4 @@ def expect_fast(runs, exponents):
 @test_case(points=3, hidden=False)
 def test_converges(env):
     """Each V-cycle divides the residual by at least 5 for n = 2^4 .. 2^8."""
-    return expect_fast(small_runs(env), P['small_exponents'])
+    return expect_fast(small_runs(env), CFG['small_exponents'])

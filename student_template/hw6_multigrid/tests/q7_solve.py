@@ -8,7 +8,7 @@ OK_FORMAT = False
 name = 'q7_solve'
 points = None
 spy = support('spy')
-P = config('hw6_multigrid')
+CFG = config()
 
 def sine_load(x):
     return math.pi ** 2 * torch.sin(math.pi * x)
@@ -19,7 +19,7 @@ def sine_solution(solve, load_vector):
 
 @probe
 def sine_solutions(solve):
-    return [solve(sine_load, 2 ** k) for k in P['order_exponents']]
+    return [solve(sine_load, 2 ** k) for k in CFG['order_exponents']]
 
 def apply_stiffness(u):
     n = u.shape[-1] + 1
@@ -52,10 +52,10 @@ def expect_discrete_solution(seen, n, what, tol=1e-10):
     expect_finite(u, what)
     u, b = (u.double(), b.double())
     residual = relative_residual(u, b)
-    assert residual <= tol * P['residual_slack'], f'{what}: the relative residual ||b - A u|| / ||b|| is {residual:.3g}; it should be below tol = {tol:g} (b from your load_vector).'
+    assert residual <= tol * CFG['residual_slack'], f'{what}: the relative residual ||b - A u|| / ||b|| is {residual:.3g}; it should be below tol = {tol:g} (b from your load_vector).'
     exact = tridiagonal_solve(b)
     error = float((u - exact).abs().max() / exact.abs().max())
-    limit = P['solve_error_factor'] * tol
+    limit = CFG['solve_error_factor'] * tol
     assert error <= limit, f'{what} differs from the exact solution of A u = b by {error:.3g} (relative, largest entry); at relative residual {residual:.3g} it should be within {limit:.3g}.'
 
 def max_error(u):
@@ -76,7 +76,7 @@ def test_discrete_solution(env):
 @test_case(points=2, hidden=False)
 def test_second_order(env):
     """The error against u = sin(pi x) falls as h^2 for n = 2^4 .. 2^10 (fitted slope >= 1.8)."""
-    exponents = P['order_exponents']
+    exponents = CFG['order_exponents']
     errors = []
     for k, u in zip(exponents, sine_solutions(env)):
         n = 2 ** k
@@ -88,7 +88,7 @@ def test_second_order(env):
     centred = logs_h - logs_h.mean()
     slope = float((centred * (logs_e - logs_e.mean())).sum() / (centred ** 2).sum())
     table = ', '.join((f'n = {2 ** k}: {e:.2e}' for k, e in zip(exponents, errors)))
-    assert slope >= P['min_order'], f'The error max|u_h - u| falls with slope {slope:.2f} in h (errors {table}); a second order method gives 2. Check load_vector and that solve converges.'
+    assert slope >= CFG['min_order'], f'The error max|u_h - u| falls with slope {slope:.2f} in h (errors {table}); a second order method gives 2. Check load_vector and that solve converges.'
     worst = max((e * 4 ** k for k, e in zip(exponents, errors)))
-    assert worst <= P['max_error_constant'], f"The errors ({table}) are up to {worst:.3g} h^2; expected at most {P['max_error_constant']:g} h^2 (about pi^2/8 h^2 from linear interpolation)."
+    assert worst <= CFG['max_error_constant'], f"The errors ({table}) are up to {worst:.3g} h^2; expected at most {CFG['max_error_constant']:g} h^2 (about pi^2/8 h^2 from linear interpolation)."
     return f'fitted order {slope:.2f}; error at n = {2 ** exponents[-1]}: {errors[-1]:.2e}'

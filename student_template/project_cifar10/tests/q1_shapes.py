@@ -5,6 +5,7 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q1_shapes'
 points = None
+CFG = config()
 
 def images(n, seed):
     """Random images with values in [0, 1], as ToTensor() gives them."""
@@ -21,18 +22,18 @@ def outputs_of(model, n):
 
 @probe
 def vgg_outputs(SmallVGG):
-    return outputs_of(SmallVGG(), config('project_cifar10')['check_batch'])
+    return outputs_of(SmallVGG(), CFG['check_batch'])
 
 @probe
 def resnet_outputs(SmallResNet):
-    return outputs_of(SmallResNet(), config('project_cifar10')['check_batch'])
+    return outputs_of(SmallResNet(), CFG['check_batch'])
 
 @probe
 def final_outputs(build_model):
-    return outputs_of(build_model(), config('project_cifar10')['check_batch'])
+    return outputs_of(build_model(), CFG['check_batch'])
 
 def expect_logits(seen, what):
-    n = config('project_cifar10')['check_batch']
+    n = CFG['check_batch']
     for mode, rows in (('train', n), ('eval', n), ('single', 1)):
         label = {'train': f'{what}(x) in training mode for x of shape ({n}, 3, 32, 32)', 'eval': f'{what}(x) in eval mode for x of shape ({n}, 3, 32, 32)', 'single': f'{what}(x) in eval mode for one image, x of shape (1, 3, 32, 32)'}[mode]
         expect_shape(seen[mode], (rows, 10), label)

@@ -6,6 +6,8 @@ OK_FORMAT = False
 name = "q2_budgets"
 points = None
 
+CFG = config()
+
 
 @probe
 def vgg_parameters(SmallVGG):
@@ -39,7 +41,7 @@ def expect_budget(shapes, budget, what):
 @test_case(points=1, hidden=False)
 def test_vgg_budget(env):
     """SmallVGG() has at most vgg_max_parameters parameters (config; 5,000,000)."""
-    return expect_budget(vgg_parameters(env), config("project_cifar10")["vgg_max_parameters"],
+    return expect_budget(vgg_parameters(env), CFG["vgg_max_parameters"],
                          "SmallVGG()")
 
 
@@ -47,11 +49,11 @@ def test_vgg_budget(env):
 def test_resnet_budget(env):
     """SmallResNet() has at most resnet_max_parameters parameters (config; 1,000,000)."""
     return expect_budget(resnet_parameters(env),
-                         config("project_cifar10")["resnet_max_parameters"], "SmallResNet()")
+                         CFG["resnet_max_parameters"], "SmallResNet()")
 
 
 @test_case(points=1, hidden=False)
 def test_final_budget(env):
     """build_model() has at most final_max_parameters parameters (config; 5,000,000)."""
     return expect_budget(final_parameters(env),
-                         config("project_cifar10")["final_max_parameters"], "build_model()")
+                         CFG["final_max_parameters"], "build_model()")

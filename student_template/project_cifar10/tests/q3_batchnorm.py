@@ -12,13 +12,14 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q3_batchnorm'
 points = None
+CFG = config()
 
 def images(n, seed):
     return torch.rand(n, 3, 32, 32, generator=torch.Generator().manual_seed(seed))
 
 def batchnorm_behaviour(model):
     """Logits of the same first image in different batches and modes."""
-    n = config('project_cifar10')['check_batch']
+    n = CFG['check_batch']
     x, y = (images(n, 10), images(n, 11))
     y[0] = x[0]
     with torch.no_grad():
@@ -55,15 +56,14 @@ def expect_vectors(seen, what):
 def expect_batch_statistics(seen, what):
     expect_vectors(seen, what)
     change = relative_change(seen['train_x'], seen['train_y'])
-    assert change > config('project_cifar10')['batch_rtol'], f'In training mode, the logits {what} gives an image do not depend on the other images in its batch (relative change {change:.1e}). Batch normalisation (nn.BatchNorm2d after each convolution) normalises with the statistics of the batch, so they should: add batch norm layers.'
+    assert change > CFG['batch_rtol'], f'In training mode, the logits {what} gives an image do not depend on the other images in its batch (relative change {change:.1e}). Batch normalisation (nn.BatchNorm2d after each convolution) normalises with the statistics of the batch, so they should: add batch norm layers.'
 
 def expect_running_statistics(seen, what):
     expect_vectors(seen, what)
-    cfg = config('project_cifar10')
     change = relative_change(seen['eval_single'], seen['eval_batch'])
-    assert change <= cfg['eval_rtol'], f"In eval mode, {what} gives an image different logits alone than inside a batch (relative difference {change:.1e}). In eval mode batch norm must use its running statistics, not the batch's (keep track_running_stats=True and call model.eval())."
+    assert change <= CFG['eval_rtol'], f"In eval mode, {what} gives an image different logits alone than inside a batch (relative difference {change:.1e}). In eval mode batch norm must use its running statistics, not the batch's (keep track_running_stats=True and call model.eval())."
     change = relative_change(seen['eval_after'], seen['eval_batch'])
-    assert change > cfg['batch_rtol'], f"Training-mode passes did not change {what}'s eval-mode logits (relative change {change:.1e}): batch norm should update its running mean and variance in training mode and use them in eval mode."
+    assert change > CFG['batch_rtol'], f"Training-mode passes did not change {what}'s eval-mode logits (relative change {change:.1e}): batch norm should update its running mean and variance in training mode and use them in eval mode."
 
 @test_case(points=1, hidden=False)
 def test_vgg_batch_statistics(env):

@@ -15,6 +15,8 @@ from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = "q4_residual"
 points = None
+
+CFG = config()
 CALIBRATION_PASSES = 40   # training-mode passes: running stats within 2% of the batch's
 
 
@@ -31,7 +33,7 @@ def spread(out):
 def bypass(SmallResNet):
     model = SmallResNet().eval()
     g = torch.Generator().manual_seed(5)
-    x = images(config("project_cifar10")["check_batch"], 30)
+    x = images(CFG["check_batch"], 30)
     results = []
     with torch.no_grad():
         for key, p in model.named_parameters():  # generic scales and small shifts
@@ -60,7 +62,7 @@ def bypass(SmallResNet):
 def test_shortcuts(env):
     """Most of SmallResNet's convolutions are bypassed by a shortcut (identity or 1x1 conv)."""
     seen = bypass(env)
-    rtol = config("project_cifar10")["batch_rtol"]
+    rtol = CFG["batch_rtol"]
     relative = seen["base_spread"] / max(seen["scale"], 1e-12)
     assert relative > rtol, (
         f"SmallResNet()'s logits hardly change from one image to another (relative spread "
@@ -71,7 +73,7 @@ def test_shortcuts(env):
     assert used, "SmallResNet() has no convolution (nn.Conv2d) that affects its output."
     bypassed = [c for c in used if c["spread"] > rtol * seen["base_spread"]]
     share = len(bypassed) / len(used)
-    needed = config("project_cifar10")["residual_fraction"]
+    needed = CFG["residual_fraction"]
     assert share >= needed, (
         f"With the weights of one convolution set to zero, SmallResNet's output stopped "
         f"depending on the input for {len(used) - len(bypassed)} of its {len(used)} "

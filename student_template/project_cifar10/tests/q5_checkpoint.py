@@ -12,6 +12,8 @@ OK_FORMAT = False
 name = "q5_checkpoint"
 points = None
 
+CFG = config()
+
 checkpoints = support("checkpoints")
 
 
@@ -19,7 +21,7 @@ checkpoints = support("checkpoints")
 def checkpoint(submission):
     path = submission / "model.pt"
     size = path.stat().st_size if path.is_file() else 0
-    if size > config("project_cifar10")["checkpoint_max_mb"] * 2**20:
+    if size > CFG["checkpoint_max_mb"] * 2**20:
         return {"problem": "", "bytes": size, "state": None}   # too big to send back
     state, problem = checkpoints.read_state_dict(path)
     return {"problem": problem, "bytes": size, "state": state}
@@ -32,7 +34,7 @@ def checkpoint_fit(build_model, submission):
 
 
 def expect_size(seen):
-    cap = config("project_cifar10")["checkpoint_max_mb"]
+    cap = CFG["checkpoint_max_mb"]
     assert seen["bytes"] <= cap * 2**20, (
         f"model.pt is {seen['bytes'] / 2**20:.1f} MB; at most {cap:g} MB is allowed (stay "
         f"within the parameter budgets; save float32 weights, nothing else).")
