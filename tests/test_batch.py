@@ -328,7 +328,7 @@ def test_a_batch_never_dies_for_one_student(tmp_path, monkeypatch):
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
 
-    def fake_grader(hw, submission, results_path, log_path, limit, hide):
+    def fake_grader(hw, submission, results_path, log_path, limit, hide, server=None):
         if (submission / "boom.txt").exists():
             raise RuntimeError("the grader itself broke")
         results.write_failure(results_path, "Graded.", status="ok")
