@@ -1,9 +1,13 @@
 """`python -m autograder grade-all <hw> <submissions_root> --out <dir> --jobs N`: grade a class.
 
 A submission is one folder or one zip per student under <submissions_root>; its
-name (without .zip) is the student id. Each submission is graded by its own
-`python -m autograder grade` process (whose student code runs in the sandbox,
-see sandbox.py), N at a time, and writes
+name (without .zip) is the student id. N long-lived grading servers (GradingServer:
+`python -m autograder.batch`, torch and the grader imported once) each fork a
+fresh grading process per submission, which grades it as `python -m autograder
+grade` would (its student code runs in the sandbox, see sandbox.py): nothing a
+submission changes in one forked process reaches the next. AUTOGRADER_WARM=0,
+or a server that cannot fork safely, runs one `python -m autograder grade`
+process per submission instead. Each submission writes
 
   <dir>/<student>/results.json   Gradescope results (what the student sees)
   <dir>/<student>/grading.json   hashes of the submission and the grader, status, seconds
@@ -30,6 +34,8 @@ import hashlib
 import html
 import json
 import os
+import queue
+import select
 import shutil
 import signal
 import stat
@@ -50,6 +56,8 @@ from .assignment import PACKAGE_ROOT, config, find_assignment_dir
 from .plain import (MAX_HASHED_BYTES, MAX_SUBMISSION_DEPTH, MAX_SUBMISSION_FILES,
                     MAX_SUBMISSION_ZIP_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, clean_text)
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
+SERVER_START_TIMEOUT = 300.0   # seconds for a grading server to import torch and the grader
 GRADE_SLACK = 60.0          # seconds on top of import + submission timeouts per grading process
 RESULTS, META, LOG = "results.json", "grading.json", "grade.log"
 RESERVED = {"gradebook.csv", "summary.json", "histogram.png", "report.html", "items.json",
@@ -284,8 +292,19 @@ def grade_safely(hw: str, student: str, source: Path, out: Path, **options) -> O
 
 
 def grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
-              force: bool = False, hide: list[str] = ()) -> Outcome:
+              force: bool = False, hide: list[str] = (), servers=None) -> Outcome:
     """Grade one submission in its own process; always leaves a results file."""
+    server = servers.get() if servers is not None else None
+    try:
+        return _grade_one(hw, student, source, out, grader=grader, force=force, hide=hide,
+                          server=server)
+    finally:
+        if server is not None:
+            servers.put(server)
+
+
+def _grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
+               force: bool, hide, server) -> Outcome:
     folder = out / student
     folder.mkdir(parents=True, exist_ok=True)
     results_path, meta_path = folder / RESULTS, folder / META
@@ -311,7 +330,8 @@ def grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
             results.write_failure(results_path, problem, status="rejected")
         else:
             run_grader(hw, target, results_path, folder / LOG,
-                       cfg.import_timeout + cfg.submission_timeout + GRADE_SLACK, hide)
+                       cfg.import_timeout + cfg.submission_timeout + GRADE_SLACK, hide,
+                       server=server)
     seconds = time.monotonic() - started
     try:
         data = json.loads(results_path.read_text())
@@ -325,27 +345,186 @@ def grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
     return outcome
 
 
-def run_grader(hw: str, submission: Path, results_path: Path, log_path: Path,
-               limit: float, hide) -> None:
+def grader_environment(hide) -> dict:
+    """The environment of every grading process of a batch."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT.parent),
                                                       env.get("PYTHONPATH", "")]))
     env["AUTOGRADER_HIDE"] = os.pathsep.join(filter(None, [*hide, env.get("AUTOGRADER_HIDE")]))
     env["PYTHONIOENCODING"] = "utf-8:backslashreplace"   # its log never fails on a name
+    return env
+
+
+def run_grader(hw: str, submission: Path, results_path: Path, log_path: Path,
+               limit: float, hide, server=None) -> None:
+    if server is not None and server.grade(hw, submission, results_path, log_path, limit):
+        return
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "autograder", "grade", hw, str(submission),
              "--out", str(results_path)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-            start_new_session=True)
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=grader_environment(hide), start_new_session=True)
         try:
             process.wait(timeout=limit)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            results.write_failure(
-                results_path, f"Grading this submission took longer than {limit:g} s in all, "
-                              f"the limit for one submission; it scored 0.", status="time limit")
+            write_time_limit(results_path, limit)
+
+
+def write_time_limit(results_path: Path, limit: float) -> None:
+    results.write_failure(
+        results_path, f"Grading this submission took longer than {limit:g} s in all, "
+                      f"the limit for one submission; it scored 0.", status="time limit")
+
+
+# -- long-lived grading servers ------------------------------------------------------------
+class GradingServer:
+    """One `python -m autograder.batch` process (see serve), started on first use
+    and kept for the batch: Python, torch and the grader are imported once, and
+    each submission is graded by a process it forks fresh. Talks JSON lines on
+    the server's stdin and stdout. If it cannot start or fork safely, `grade`
+    says so (False) and the caller grades that submission the cold way."""
+
+    def __init__(self, env: dict):
+        # One OpenMP/MKL thread while it imports, so the server stays single-threaded
+        # (OpenMP starts its pool at load otherwise); each fork restores the batch's own.
+        unset = [name for name in THREAD_VARIABLES if name not in env]
+        self.env = {**env, **{name: "1" for name in unset}, "AUTOGRADER_THREADS_UNSET": ",".join(unset)}
+        self.process: subprocess.Popen | None = None
+        self.buffer = b""
+        self.broken = ""   # why it is not used any more
+
+    def _start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.batch"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env,
+            start_new_session=True)
+        hello = self._line(SERVER_START_TIMEOUT)
+        if not hello or not hello.get("ready"):
+            self._fail("it did not start")
+        elif hello.get("threads") != 1:   # forking a process with threads is not safe
+            self._fail(f"it had {hello.get('threads')} threads before forking")
+
+    def _fail(self, why: str) -> None:
+        self.broken = why
+        self.close()
+
+    def _line(self, seconds: float) -> dict | None:
+        """The server's next message, or None if none came in time (or it died)."""
+        deadline = time.monotonic() + seconds
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
+                return None
+            chunk = os.read(self.process.stdout.fileno(), 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        try:
+            return json.loads(line)
+        except ValueError:
+            return None
+
+    def grade(self, hw: str, submission: Path, results_path: Path, log_path: Path,
+              limit: float) -> bool:
+        """Grade one submission in a fresh forked process; False if this server
+        cannot (the caller then grades it the cold way)."""
+        if self.broken:
+            return False
+        if self.process is None:
+            self._start()
+            if self.broken:
+                return False
+        job = {"hw": hw, "submission": str(submission), "out": str(results_path),
+               "log": str(log_path)}
+        try:
+            self.process.stdin.write((json.dumps(job) + "\n").encode())
+            self.process.stdin.flush()
+        except OSError:
+            self.close()   # it died between submissions: the next one starts a new server
+            return False
+        started = self._line(30.0)
+        if not started or "pid" not in started:
+            self.close()
+            return False
+        done = self._line(limit)
+        if done is None:   # past the limit (or the server died): as the cold path does
+            try:
+                os.killpg(started["pid"], signal.SIGKILL)
+            except OSError:
+                pass
+            done = self._line(30.0)
+            if done is None:
+                self.close()
+            write_time_limit(results_path, limit)
+        return True   # the results file (or its absence) says the rest, as with a process
+
+    def close(self) -> None:
+        if self.process is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+            self.process.stdout.close()
+        self.process, self.buffer = None, b""
+
+
+def serve() -> None:
+    """The grading server: import once, then for each job line fork a process that
+    grades it (`grade.main`, as `python -m autograder grade` does) and report its pid,
+    then its exit code. The server itself never grades, runs no torch ops and starts
+    no threads, so each fork starts from the same clean state."""
+    import torch  # noqa: F401  (paid once here, not per submission)
+    from . import check, engine, grade  # noqa: F401
+    jobs = os.fdopen(os.dup(0), "rb")
+    channel = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+
+    def send(message: dict) -> None:
+        channel.write((json.dumps(message) + "\n").encode())
+        channel.flush()
+
+    unset = [name for name in os.environ.pop("AUTOGRADER_THREADS_UNSET", "").split(",") if name]
+    send({"ready": True, "threads": len(os.listdir("/proc/self/task"))})
+    for line in jobs:
+        job = json.loads(line)
+        child = os.fork()
+        if child == 0:
+            code = 1
+            try:
+                os.setsid()   # its own process group: a time limit kills it and what it started
+                jobs.close()
+                channel.close()
+                log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.close(log)
+                for name in unset:   # the thread count a fresh `grade` process would have
+                    os.environ.pop(name, None)
+                if unset:
+                    torch.set_num_threads(len(os.sched_getaffinity(0)))
+                code = grade.main(job["hw"], job["submission"], job["out"])
+            except BaseException:  # noqa: BLE001  (its log says why; no results file follows)
+                import traceback
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        send({"pid": child})
+        _, status = os.waitpid(child, 0)
+        send({"done": os.waitstatus_to_exitcode(status)})
 
 
 # -- a class -------------------------------------------------------------------------------
@@ -363,9 +542,14 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
         from tqdm import tqdm
         bar = tqdm(total=len(submissions), desc=f"grading {hw}", unit="submission",
                    file=sys.stderr)
+    servers = None
+    if os.environ.get("AUTOGRADER_WARM", "1") != "0":
+        servers = queue.SimpleQueue()   # one long-lived server per job, taken per submission
+        for _ in range(max(1, jobs)):
+            servers.put(GradingServer(grader_environment(hide)))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(grade_safely, hw, student, Path(path).resolve(), out,
-                               grader=grader, force=force, hide=hide): student
+                               grader=grader, force=force, hide=hide, servers=servers): student
                    for student, path in submissions.items()}
         try:
             for future in as_completed(futures):
@@ -387,6 +571,8 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
         finally:
             if bar is not None:
                 bar.close()
+            while servers is not None and not servers.empty():
+                servers.get().close()
     if warnings and outcomes:
         outcomes[0].warnings = warnings   # carried to summary.json
     return sorted(outcomes, key=lambda o: o.student)
@@ -527,3 +713,7 @@ def main(hw: str, root: str, out: str, jobs: int, force: bool) -> int:
     print(f"Wrote {out}/gradebook.csv, summary.json, histogram.png, report.html "
           f"and {out}/<student>/results.json")
     return 0
+
+
+if __name__ == "__main__":
+    serve()

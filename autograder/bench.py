@@ -10,8 +10,10 @@ grading tree, sampled every 50 ms from /proc/<pid>/smaps_rollup (PSS counts a
 page shared by n processes as 1/n in each, so torch's libraries count once).
 Goals (Gradescope's default container: half a vCPU, 768 MB): ratio <= 1.2x,
 PSS <= 768 MB on the CPU build, <= 60 s. Then runs each assignment's own
-benchmark module in autograder/benchmarks/, which print ratios of their own,
-and `calibrate` with a few seeds for the assignments judged by thresholds.
+benchmark module in autograder/benchmarks/, which print ratios of their own
+(benchmarks/batch.py: `check` end to end, grade-all per submission and
+throughput, each against a bare torch import), and `calibrate` with a few
+seeds for the assignments judged by thresholds.
 
     python -m autograder.bench [hw ...]      # some assignments only, no benchmarks
 """
@@ -141,9 +143,11 @@ def main(argv: list[str]) -> int:
     runs = [(hw, hw, {}) for hw in names]
     if "project_cifar10" in names:  # CIFAR10's real test-set size, as Gradescope grades it
         runs.append(("project, 10k test", "project_cifar10", {"AUTOGRADER_DATA": cifar10_10k()}))
+    ratios = {}
     for label, hw, env in runs:
         m = measure(hw, env=env)
         ratio = m["total"] / m["bodies"] if m["bodies"] else float("inf")
+        ratios[label] = ratio
         line = (f"{label:<20}{m['score']:>5g}/{m['max']:<4g}{m['total']:>8.1f}{m['start']:>9.1f}"
                 f"{m['bodies']:>10.1f}{ratio:>7.2f}x{m['pss']:>8.0f}")
         if cpu:
@@ -154,6 +158,9 @@ def main(argv: list[str]) -> int:
             if c["torchvision"]:
                 line += "  (imported torchvision!)"
         print(line, flush=True)
+    worst = max(ratios, key=ratios.get)
+    print(f"grading time / test-body time: {min(ratios.values()):.2f}x to {ratios[worst]:.2f}x "
+          f"({worst}); goal <= 1.2x for every assignment")
     if argv:
         return 0
     from . import benchmarks

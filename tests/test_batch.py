@@ -328,7 +328,7 @@ def test_a_batch_never_dies_for_one_student(tmp_path, monkeypatch):
     subs, out = tmp_path / "subs", tmp_path / "out"
     subs.mkdir()
 
-    def fake_grader(hw, submission, results_path, log_path, limit, hide):
+    def fake_grader(hw, submission, results_path, log_path, limit, hide, server=None):
         if (submission / "boom.txt").exists():
             raise RuntimeError("the grader itself broke")
         results.write_failure(results_path, "Graded.", status="ok")
@@ -368,3 +368,48 @@ def test_a_batch_never_dies_for_one_student(tmp_path, monkeypatch):
     assert "bytes_\\udcff" in rows and rows["deep"]["message"]
     (out / "report.html").read_bytes().decode("utf-8")
     unnest(subs / "deep")
+
+
+HOSTILE_TAIL = '''
+import builtins, os, sys, tempfile, torch
+sys.modules["torch.nn"] = None                   # what it imports next breaks
+torch.set_default_dtype(torch.float64)
+torch.manual_seed(1234)
+torch.set_num_threads(1)
+torch.set_grad_enabled(False)
+builtins.len = lambda x: 0
+builtins.sum = lambda *a, **k: 0
+os.environ["PYTHONPATH"] = "/nowhere"
+os.environ["OMP_NUM_THREADS"] = "64"
+for folder in (tempfile.gettempdir(), os.path.expanduser("~"), "."):
+    try:
+        with open(os.path.join(folder, "myrelu.py"), "w") as f:
+            f.write("def my_relu(x):\\n    return x * 0\\n")
+    except OSError:
+        pass
+os.chdir("/")
+'''
+
+
+def test_one_grading_server_leaks_nothing_into_the_next_submission(tmp_path, monkeypatch):
+    """A submission that changes sys.modules, torch's global state, builtins, the
+    environment, the working directory and files in its temporary folders does not
+    change the grade of the reference graded after it by the same server."""
+    starts = []
+    real_start = batch.GradingServer._start
+
+    def counted(server):
+        starts.append(server)
+        real_start(server)
+    monkeypatch.setattr(batch.GradingServer, "_start", counted)
+    subs = tmp_path / "subs"
+    hostile = shutil.copytree(SOLUTIONS / HW, subs / "a_hostile")
+    with open(hostile / FILE, "a") as f:
+        f.write(HOSTILE_TAIL)
+    shutil.copytree(SOLUTIONS / HW, subs / "b_reference")
+    outcomes = batch.grade_folders(HW, {"a_hostile": hostile, "b_reference": subs / "b_reference"},
+                                   tmp_path / "out", jobs=1, progress=False)
+    by = {o.student: o for o in outcomes}
+    assert len(starts) == 1 and not starts[0].broken   # one warm server graded both
+    assert by["b_reference"].score == by["b_reference"].max_score == 24, by["b_reference"]
+    assert json.loads((tmp_path / "out" / "b_reference" / "results.json").read_text())["score"] == 24

@@ -1,14 +1,15 @@
-"""grade-all throughput and per-submission overhead.
+"""grade-all throughput and per-submission overhead, as ratios to a bare torch import.
 
     python -m autograder.benchmarks.batch
 
-On a bundled batch (hw1_autograd: the reference solution, the stub and the
-partial sample, COPIES times each), grades everything with 1 and then 2 jobs
-(`force`, so nothing is skipped) and reports submissions per minute. Then
-splits one submission's cost: starting its grading process (Python and the
-grader's imports, torch included), starting the worker in the sandbox
-(launcher, namespaces, torch import in the worker) and the tests themselves;
-the first two are the overhead, given as a share of the grading time.
+Measured side by side in one run, against `python -c "import torch"` (the cost
+every fresh Python process that grades pays):
+  - `autograder check hw1_autograd` end to end on the reference (goal <= 1.5x);
+  - grade-all of hw1_autograd, --jobs 1, time per submission (goal <= 0.5x);
+  - grade-all of 60 hw1_autograd submissions (reference, stub and partial sample,
+    20 each), --jobs 2, submissions per minute (goal >= 100);
+and the same batch the cold way (AUTOGRADER_WARM=0: one `python -m autograder
+grade` process per submission) for comparison.
 """
 import os
 import shutil
@@ -19,77 +20,67 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.assignment import REPO_ROOT, config, probe_source, test_files
+from autograder.assignment import REPO_ROOT
 from autograder.batch import grade_folders
 
 HW = "hw1_autograd"
-COPIES = 2
+COPIES = 20        # of each of the three sources: 60 submissions
+SINGLE = 6         # submissions timed one at a time (--jobs 1)
 
 
-def bundled_batch(dest: Path) -> dict[str, Path]:
+def bundled_batch(dest: Path, copies: int = COPIES) -> dict[str, Path]:
     sources = {"solution": REPO_ROOT / "solutions" / HW, "stub": REPO_ROOT / "student_template" / HW,
                "partial": REPO_ROOT / "tests" / "samples" / HW / "partial"}
     found = {}
-    for i in range(COPIES):
+    for i in range(copies):
         for name, source in sources.items():
-            found[f"{name}_{i}"] = shutil.copytree(source, dest / f"{name}_{i}")
+            found[f"{name}_{i:02d}"] = shutil.copytree(source, dest / f"{name}_{i:02d}")
     return found
 
 
-def grader_start_seconds(repeats: int = 3) -> float:
-    """A fresh process that imports what `python -m autograder grade` imports."""
+def timed(argv: list[str], repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import autograder.grade, autograder.engine"],
-                       check=True, cwd=REPO_ROOT)
+        subprocess.run(argv, check=True, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
 
-def worker_start_seconds(repeats: int = 3) -> tuple[float, str]:
-    """Launcher + sandbox + worker up to its hello (torch and the student's file imported)."""
-    from autograder.engine import WorkerSession
-    files = test_files(HW)
-    times, mode = [], ""
-    for _ in range(repeats):
-        session = WorkerSession(config(HW), REPO_ROOT / "solutions" / HW,
-                                {p.stem: probe_source(p) for p in files})
+def batch_rate(subs: dict[str, Path], out: Path, jobs: int, warm: bool) -> tuple[float, float]:
+    """(submissions per minute, mean seconds per submission)."""
+    before = os.environ.get("AUTOGRADER_WARM")
+    os.environ["AUTOGRADER_WARM"] = "1" if warm else "0"
+    try:
         t0 = time.perf_counter()
-        session.start()
-        times.append(time.perf_counter() - t0)
-        mode = session.sandbox.report.get("mode", "")
-        session.close()
-    return statistics.median(times), mode
+        outcomes = grade_folders(HW, subs, out, jobs=jobs, force=True, progress=False)
+        elapsed = time.perf_counter() - t0
+    finally:
+        if before is None:
+            os.environ.pop("AUTOGRADER_WARM")
+        else:
+            os.environ["AUTOGRADER_WARM"] = before
+    return 60 * len(outcomes) / elapsed, elapsed / len(outcomes)
 
 
 def run() -> list[str]:
-    lines = []
+    torch_import = timed([sys.executable, "-c", "import torch"])
+    check = timed([sys.executable, "-m", "autograder", "check", HW, str(REPO_ROOT / "solutions" / HW)],
+                  repeats=2)
+    lines = [f"bare `python -c 'import torch'`: {torch_import:.2f} s",
+             f"`check {HW}` end to end: {check:.2f} s = {check / torch_import:.2f}x a torch import "
+             f"(goal <= 1.5x)"]
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         subs = bundled_batch(Path(tmp) / "subs")
-        rates, walls, engine = {}, [], []
-        for jobs in (1, 2):
-            t0 = time.perf_counter()
-            outcomes = grade_folders(HW, subs, Path(tmp) / f"out{jobs}", jobs=jobs, force=True,
-                                     progress=False)
-            elapsed = time.perf_counter() - t0
-            rates[jobs] = 60 * len(outcomes) / elapsed
-            lines.append(f"grade-all, {len(outcomes)} {HW} submissions, {jobs} job"
-                         f"{'s' if jobs > 1 else ''}: {rates[jobs]:.1f} submissions/min "
-                         f"({elapsed:.0f} s)")
-            if jobs == 1:
-                walls = [o.seconds for o in outcomes]
-                engine = [o.grading_seconds for o in outcomes]
-    lines.append(f"2 jobs vs 1: {rates[2] / rates[1]:.2f}x on {os.cpu_count()} CPUs")
-    grader = grader_start_seconds()
-    worker, mode = worker_start_seconds()
-    wall = statistics.mean(walls)
-    tests = max(statistics.mean(engine) - worker, 0.0)
-    overhead = grader + worker
-    lines.append(f"one submission (1 job): {wall:.1f} s in its grading process; tests "
-                 f"{tests:.1f} s, overhead {overhead:.1f} s = {overhead / wall:.0%} of it")
-    lines.append(f"  grading process start and imports: {grader:.1f} s; worker start in the "
-                 f"sandbox ({mode} mode: launcher, torch import): {worker:.1f} s")
+        few = dict(list(subs.items())[:SINGLE])
+        for warm in (True, False):
+            kind = "warm servers" if warm else "cold (AUTOGRADER_WARM=0)"
+            _, each = batch_rate(few, Path(tmp) / f"one-{warm}", 1, warm)
+            lines.append(f"grade-all {HW}, --jobs 1, {kind}: {each:.2f} s per submission = "
+                         f"{each / torch_import:.2f}x a torch import (goal <= 0.5x)")
+            rate, _ = batch_rate(subs, Path(tmp) / f"two-{warm}", 2, warm)
+            lines.append(f"grade-all {len(subs)} {HW} submissions, --jobs 2, {kind}: "
+                         f"{rate:.0f} submissions/min (goal >= 100) on {os.cpu_count()} CPUs")
     return lines
 
 
