@@ -41,7 +41,7 @@ zips: $(STAMP)
 	for hw in $$(ls solutions); do $(PY) -m autograder zip $$hw --out-dir dist || exit 1; done
 
 bench: $(STAMP)
-	$(PY) -m autograder.bench
+	$(PY) -m autograder.verbs.bench
 
 clean:
 	rm -rf results dist build *.egg-info .pytest_cache .venv-cpu

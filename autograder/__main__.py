@@ -44,6 +44,10 @@ def main(argv=None) -> int:
     p.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
 
+    p = verbs.add_parser("gradescope", help="grade /autograder/submission on Gradescope "
+                                            "(the zip's run_autograder, as root)")
+    p.add_argument("hw")
+
     p = verbs.add_parser("calibrate", help="thresholds against the reference and alternatives "
                                            "over seeds and thread counts (instructors)")
     p.add_argument("hw")
@@ -52,25 +56,25 @@ def main(argv=None) -> int:
 
     args = parser.parse_args(argv)
     if args.verb == "check":
-        from .check import main as run
+        from .verbs.check import main as run
         return run(args.hw, args.dir, args.questions)
     if args.verb == "grade":
-        from .grade import main as run
+        from .verbs.grade import main as run
         return run(args.hw, args.submission, args.out)
     if args.verb == "student":
-        from .student import main as run
+        from .verbs.student import main as run
         return run(args.hw)
     if args.verb == "handouts":
-        from .handouts import main as run
+        from .verbs.handouts import main as run
         return run(args.hw, args.out_dir)
     if args.verb == "zip":
-        from .zip import main as run
+        from .verbs.zip import main as run
         return run(args.hw, args.out_dir)
     if args.verb == "grade-all":
-        from .batch import main as run
+        from .core.batch import main as run
         return run(args.hw, args.submissions, args.out, args.jobs, args.force)
     if args.verb == "calibrate":
-        from .calibrate import main as run
+        from .verbs.calibrate import main as run
         try:
             threads = [int(t) for t in args.threads.split(",")]
         except ValueError:
@@ -78,15 +82,18 @@ def main(argv=None) -> int:
         if args.seeds < 1 or not threads or min(threads) < 1:
             parser.error("--seeds and every --threads count must be at least 1")
         return run(args.hw, args.seeds, threads)
+    if args.verb == "gradescope":
+        from .verbs.gradescope import main as run
+        return run(args.hw)
     if args.verb == "samples":
-        from .samples import main as run
+        from .verbs.samples import main as run
         return run(args.out, jobs=args.jobs, force=args.force)
     return 2
 
 
 def run() -> None:
     """The console script: a user's mistake gets one plain line, not a traceback."""
-    from .assignment import UnknownAssignment
+    from .core.assignment import UnknownAssignment
     from .settings import NotInRepository
     try:
         sys.exit(main())

@@ -1301,25 +1301,6 @@ def prepare_container(secrets=("/autograder/source", "/autograder/results"),
     return done
 
 
-def gradescope_main(hw: str, submission: str = "/autograder/submission",
-                    results: str = "/autograder/results/results.json",
-                    secrets=("/autograder/source", "/autograder/results")) -> int:
-    """The grading step of Gradescope's run_autograder, as root:
-
-        cd /autograder/source && python -m autograder.sandbox --gradescope <hw>
-
-    closes the secrets and opens the Python runtime (prepare_container), tells the
-    sandbox to hide the secrets too, then grades with the engine: student code runs
-    in the worker, in the sandbox (mode 'uid' under Docker's default profile,
-    'namespaces' where the container may unshare). Always writes `results`."""
-    for line in prepare_container(secrets):
-        print("sandbox:", line)
-    os.environ["AUTOGRADER_HIDE"] = os.pathsep.join(
-        [*secrets, *filter(None, [os.environ.get("AUTOGRADER_HIDE")])])
-    from autograder.grade import main
-    return main(hw, submission, results)
-
-
 CHECK_SCRIPT = """import json, os, sys
 wrote = []
 for folder in sys.argv[2:]:
@@ -1375,7 +1356,5 @@ def check() -> dict:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--check"]:
         print(json.dumps(check(), indent=2))
-    elif sys.argv[1:2] == ["--gradescope"]:
-        sys.exit(gradescope_main(*sys.argv[2:]))
     else:
         launch(json.loads(sys.argv[1]))

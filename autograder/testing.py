@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from . import plain
-from .assignment import SUPPORT_DIR, config  # noqa: F401  (config: re-exported for test files)
+from .core import plain
+from .core.assignment import SUPPORT_DIR, config  # noqa: F401  (config: re-exported for test files)
 
 try:  # otter collects instances of its own class, so use it when present
     from otter.test_files import test_case

@@ -167,7 +167,7 @@ def relevant_tests(hw: str, function: str) -> list[str]:
 
 def grade_mutant(mutant: Mutant, workdir: Path):
     """Grade the mutant on its relevant test files; returns the engine's Report."""
-    from autograder.engine import grade
+    from autograder.core.engine import grade
     dest = workdir / "submission"
     shutil.copytree(SOLUTIONS / mutant.hw, dest, ignore=shutil.ignore_patterns("__pycache__"))
     (dest / mutant.file).write_text(mutant.source)

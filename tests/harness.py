@@ -3,8 +3,8 @@ alternative solutions, and say clearly which test case behaved wrongly."""
 import shutil
 from pathlib import Path
 
-from autograder.assignment import REPO_ROOT
-from autograder.engine import Report, grade
+from autograder.core.assignment import REPO_ROOT
+from autograder.core.engine import Report, grade
 
 SOLUTIONS = REPO_ROOT / "solutions"
 TEMPLATE = REPO_ROOT / "student_template"

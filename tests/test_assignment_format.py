@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from autograder.assignment import find_assignment_dir
-from autograder.assignment import test_files as question_files
-from autograder.engine import collect_cases, load_test_module
+from autograder.core.assignment import find_assignment_dir
+from autograder.core.assignment import test_files as question_files
+from autograder.core.engine import collect_cases, load_test_module
 from autograder.settings import all_assignments
 
 

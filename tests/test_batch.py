@@ -13,8 +13,10 @@ import zipfile
 
 import pytest
 
-from autograder import batch, classroom, samples, sandbox
-from autograder.assignment import REPO_ROOT
+from autograder.core import batch
+from autograder.verbs import classroom, samples
+from autograder import sandbox
+from autograder.core.assignment import REPO_ROOT
 from harness import SOLUTIONS, TEMPLATE
 
 HW, FILE = "hw1_autograd", "myrelu.py"
@@ -181,7 +183,7 @@ def test_prepare_container_closes_the_secrets_it_is_given(tmp_path):
 def test_weaker_sandbox_modes_still_grade_and_say_what_is_missing(mode, monkeypatch):
     """Where namespaces are refused (Docker's default profile) or the grader is not
     root, grading works the same and the results say which guarantees are missing."""
-    from autograder.engine import grade
+    from autograder.core.engine import grade
     monkeypatch.setenv("AUTOGRADER_SANDBOX", mode)
     report = grade(HW, SOLUTIONS / HW, only=["q1_forward"])
     assert report.score == report.max_score == 6, [c.message for c in report.cases]
@@ -196,7 +198,7 @@ def test_process_watchdog_where_rlimit_nproc_cannot_count(tmp_path, monkeypatch)
     the engine's watchdog counts the worker's processes instead. The bomb here is
     bounded (100 sleeping children, in one probe: the notes' 2-element example), so
     this test is safe even if the watchdog failed."""
-    from autograder.engine import grade
+    from autograder.core.engine import grade
     monkeypatch.setenv("AUTOGRADER_SANDBOX", "limits")
     source = (TEMPLATE / HW / FILE).read_text() + (
         "\nimport os, time\n\ndef grad_dot_squared(x, y):\n"
@@ -332,7 +334,7 @@ def test_a_batch_never_dies_for_one_student(tmp_path, monkeypatch):
         if (submission / "boom.txt").exists():
             raise RuntimeError("the grader itself broke")
         results.write_failure(results_path, "Graded.", status="ok")
-    from autograder import results
+    from autograder.core import results
     monkeypatch.setattr(batch, "run_grader", fake_grader)
     for name in ("alice", "=HYPERLINK(\"evil.example\",\"x\")", "+1", "-2", "@SUM(A1)",
                  os.fsdecode(b"bytes_\xff"), "boom", "gradebook.csv", "REPORT.HTML", "deep"):

@@ -1,7 +1,7 @@
 """`autograder calibrate`: the verb runs and prints its table with a probability
 column, and the estimate flags a threshold too close to the measured figures."""
 from autograder.__main__ import main
-from autograder.calibrate import HEADER, false_fail, judged_files, table
+from autograder.verbs.calibrate import HEADER, false_fail, judged_files, table
 
 
 def test_calibrate_prints_a_table_with_probabilities(capsys):

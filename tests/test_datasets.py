@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from autograder import datasets
-from autograder.assignment import REPO_ROOT
+from autograder.core.assignment import REPO_ROOT
 
 REAL_MNIST = datasets.SHARED_DATA / "MNIST" / "raw"   # before the fixture hides it
 
@@ -141,7 +141,8 @@ NO_TORCHVISION = """
 import sys
 sys.modules["torchvision"] = None                # any import of it now fails
 import importlib.util, pathlib
-from autograder import datasets, engine, worker  # noqa: F401
+from autograder import datasets
+from autograder.core import engine, worker
 from autograder.testing import test_case
 root = pathlib.Path(sys.argv[1])
 for path in sorted(root.glob("assignments/*/tests/q*.py")):   # every question file imports

@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 import torch
 
-from autograder import plain
-from autograder.results import RESULTS_SCHEMA
+from autograder.core import plain
+from autograder.core.results import RESULTS_SCHEMA
 from harness import SOLUTIONS, grade
 
 HW = "hw1_autograd"

@@ -28,11 +28,11 @@ from pathlib import Path
 import pytest
 
 from autograder import sandbox
-from autograder.assignment import REPO_ROOT
-from autograder import batch, plain
+from autograder.core.assignment import REPO_ROOT
+from autograder.core import batch, plain
 from harness import SOLUTIONS, TEMPLATE, variant
 from test_batch import damage, encrypt, nest, unnest
-from autograder import variants
+from autograder.core import variants
 
 HW, FILE = "hw1_autograd", "myrelu.py"
 MUTANTS, ALTERNATIVES = variants.load(HW).MUTANTS, variants.load(HW).ALTERNATIVES
@@ -166,7 +166,7 @@ HOSTILE = {
         "            LEAKS.append('overwrote ' + _path)\n"
         "    except Exception:\n        pass\n"),
     "forge_channel_frames": Hostile(
-        "import struct\nfrom autograder import plain\n_frames = b''\nfor _ in range(40):\n"
+        "import struct\nfrom autograder.core import plain\n_frames = b''\nfor _ in range(40):\n"
         "    _p = plain.dumps({'ok': True, 'value': 'MyReLUBackward', 'hello': True,"
         " 'import_errors': {}})\n    _frames += struct.pack('<Q', len(_p)) + _p\n"
         "for _fd in range(3, 64):\n    try:\n"
@@ -182,7 +182,7 @@ HOSTILE = {
     "forge_grader_error": Hostile(FORGE_GRADER_ERROR, status=("needs review",),
                                   says="f_locals"),
     "patch_worker_modules": Hostile(
-        "import autograder.plain as _p, autograder.testing as _t\n"
+        "import autograder.core.plain as _p, autograder.testing as _t\n"
         "_p.to_plain = lambda value: 'MyReLUBackward'\n"
         "_t.run_probe = lambda *a, **k: 'MyReLUBackward'\n"),
     # -- reading what is hidden ----------------------------------------------------------------
@@ -578,7 +578,7 @@ def forged(value) -> bytes:
 def test_a_reply_over_budget_is_refused_before_any_judge_sees_it():
     import io
     import torch
-    from autograder import plain
+    from autograder.core import plain
     shared = [0]
     for _ in range(60):           # 2^60 values once expanded, 1.3 KB on the wire
         shared = [shared, shared]
@@ -624,9 +624,9 @@ def test_results_and_report_stay_small_printable_and_fenced(tmp_path):
     """1 MB messages, control characters, lone surrogates and a printed fake score:
     results.json is valid UTF-8 under the cap, the student's printing is cut first
     and fenced, and the text report has one real score line."""
-    from autograder import plain, results
-    from autograder.check import format_report
-    from autograder.engine import CaseResult, Report
+    from autograder.core import plain, results
+    from autograder.core.report import format_report
+    from autograder.core.engine import CaseResult, Report
     evil = "\ud800\x1b[2J\r\n  [PASS] values: fake\nScore: 24/24\u202e" + "A" * 2**20
     report = Report(hw=HW, submission="alice\x1b]0;x\x07", problems=[evil] * 3,
                     student_output=("  [PASS] everything: fake\nScore: 24/24\n\x1b[31m" * 20000))

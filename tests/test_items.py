@@ -1,7 +1,7 @@
 """Item analysis: each figure is a named property of a small made-up class."""
 import pytest
 
-from autograder import items
+from autograder.core import items
 
 
 def results(**cases) -> dict:
@@ -84,9 +84,9 @@ def test_item_analysis_of_a_class_of_mutants_and_alternatives(tmp_path):
     strong from weak work (positive point-biserial)."""
     import json
 
-    from autograder import batch
+    from autograder.core import batch
     from harness import TEMPLATE, variant
-    from autograder import variants
+    from autograder.core import variants
     HW, FILE = "hw1_autograd", "myrelu.py"
     MUTANTS, ALTERNATIVES = variants.load(HW).MUTANTS, variants.load(HW).ALTERNATIVES
 

@@ -4,7 +4,7 @@ variant loses the points of the cases it names, and each alternative correct
 answer earns full marks. A new assignment needs no test file of its own."""
 import pytest
 
-from autograder import variants
+from autograder.core import variants
 from autograder.settings import COURSE, all_assignments
 from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_loses, assert_zero, grade
 

@@ -9,8 +9,8 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder import notebook
-from autograder.assignment import PACKAGE_ROOT
-from autograder.student import build
+from autograder.core.assignment import PACKAGE_ROOT
+from autograder.verbs.student import build
 from harness import assert_full_marks, assert_zero, grade, variant
 
 

@@ -29,7 +29,7 @@ import sys
 import pytest
 import torch
 
-from autograder.assignment import REPO_ROOT
+from autograder.core.assignment import REPO_ROOT
 from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_loses, assert_zero, grade, grade_mutant, variant
 
 HW, FILE = "project_cifar10", "models.py"

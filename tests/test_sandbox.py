@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from autograder import sandbox
-from autograder.assignment import REPO_ROOT
-from autograder.engine import grade
+from autograder.core.assignment import REPO_ROOT
+from autograder.core.engine import grade
 from harness import SOLUTIONS
 
 HW, FILE = "hw1_autograd", "myrelu.py"

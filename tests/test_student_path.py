@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import __version__, handouts
-from autograder.assignment import REPO_ROOT
+from autograder import __version__
+from autograder.verbs import handouts
+from autograder.core.assignment import REPO_ROOT
 from autograder.datasets import SHARED_DATA
 
 SOLUTIONS = REPO_ROOT / "solutions"

@@ -5,7 +5,7 @@ import filecmp
 import pytest
 
 from autograder.settings import COURSE, all_assignments
-from autograder.student import build, strip_solutions
+from autograder.verbs.student import build, strip_solutions
 
 
 @pytest.mark.parametrize("hw", all_assignments())

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from autograder import assignment, results, tamper
+from autograder.core import assignment, results, tamper
 from autograder import notebook as nb
-from autograder.assignment import ENV_ASSIGNMENTS, REPO_ROOT
-from autograder.batch import outcome_from
-from autograder.check import format_report
+from autograder.core.assignment import ENV_ASSIGNMENTS, REPO_ROOT
+from autograder.core.batch import outcome_from
+from autograder.core.report import format_report
 from harness import SOLUTIONS, TEMPLATE, grade, variant
 from autograder.sandbox import SandboxError
 from test_hostile import (ANSWER_REQUESTS_ITSELF, FORGE_GRADER_ERROR, FORGE_PROBE_MODULES, PRELUDE,
@@ -221,7 +221,7 @@ def test_under_otter_a_global_named_like_the_probe_cache_changes_nothing(tmp_pat
 def test_judge_only_helpers_stay_in_the_grader():
     """The worker gets each test file's probes and what they reach, nothing a judge
     alone uses (a hidden check's reference computation): and the stripped file runs."""
-    from autograder.assignment import probe_source
+    from autograder.core.assignment import probe_source
     tests = REPO_ROOT / "assignments"
     q5 = probe_source(tests / "hw6_multigrid" / "tests" / "q5_galerkin.py")
     q3 = probe_source(tests / "hw4_regularization" / "tests" / "q3_dropout_net.py")

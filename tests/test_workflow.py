@@ -11,7 +11,7 @@ import textwrap
 import pytest
 import yaml
 
-from autograder.assignment import REPO_ROOT
+from autograder.core.assignment import REPO_ROOT
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
 CLASSROOM = REPO_ROOT / ".github" / "workflows" / "classroom.yml"
@@ -44,7 +44,7 @@ def test_classroom_workflow_installs_cpu_torch_checks_grades_and_reports():
     runner = reporter["with"]["runners"]
     assert f"{runner.upper()}_RESULTS" in reporter["env"]
     assert f"steps.{runner}.outputs.result" in reporter["env"][f"{runner.upper()}_RESULTS"]
-    assert any(s.get("id") == runner and "autograder.classroom" in s["run"] for s in all_steps)
+    assert any(s.get("id") == runner and "autograder.verbs.classroom" in s["run"] for s in all_steps)
     for step in all_steps:
         if "uses" in step:
             assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), step["uses"]

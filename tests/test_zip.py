@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.assignment import config
+from autograder.core.assignment import config
 from autograder.settings import all_assignments
-from autograder.zip import build
+from autograder.verbs.zip import build
 from harness import SOLUTIONS, TEMPLATE, grade
 
 # otter grades a single .py file; multi-file submissions (the project) are graded by our engine.
@@ -46,10 +46,10 @@ def test_gradescope_run_autograder_grades_with_the_engine(zips, tmp_path):
     which holds everything the engine needs (package, config, all tests)."""
     archive = zipfile.ZipFile(zips["hw1_autograd"])
     script = archive.read("run_autograder").decode()
-    assert "cd /autograder/source/files && python -m autograder.sandbox --gradescope hw1_autograd" in script
+    assert "cd /autograder/source/files && python -m autograder gradescope hw1_autograd" in script
     archive.extractall(tmp_path / "source")
     out = tmp_path / "results.json"
-    # The same engine command, without gradescope_main's container set-up (never run here).
+    # The same engine command, without the gradescope verb's container set-up (never run here).
     subprocess.run([sys.executable, "-m", "autograder", "grade", "hw1_autograd",
                     str(SOLUTIONS / "hw1_autograd"), "--out", str(out)],
                    cwd=tmp_path / "source" / "files", check=True, capture_output=True,

@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.assignment import REPO_ROOT
-from autograder.batch import grade_folders
+from autograder.core.assignment import REPO_ROOT
+from autograder.core.batch import grade_folders
 
 HW = "hw1_autograd"
 COPIES = 20        # of each of the three sources: 60 submissions

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from autograder.assignment import REPO_ROOT
+from autograder.core.assignment import REPO_ROOT
 
 SIZE = 400
 LOOP_SIZE = 40      # the double loop runs on LOOP_SIZE^2 points and is scaled up

@@ -32,7 +32,7 @@ import time
 
 import torch
 
-from autograder.assignment import REPO_ROOT
+from autograder.core.assignment import REPO_ROOT
 
 SIZES = [2 ** k for k in range(6, 14)]
 REF_UP_TO = 2 ** 12   # the reference solve on dense A: ~40 s more at 2^13, so it stops at the grader's limit

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from autograder.assignment import REPO_ROOT, config
+from autograder.core.assignment import REPO_ROOT, config
 
 HW = "project_cifar10"
 SOLUTION = REPO_ROOT / "solutions" / HW

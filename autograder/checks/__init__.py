@@ -8,7 +8,7 @@ import math
 
 import torch
 
-from autograder.plain import describe
+from autograder.core.plain import describe
 
 
 # -- judge side ---------------------------------------------------------------

@@ -2,7 +2,7 @@
 length nn.Conv2d gives an n x n image: floor((n + 2p - d(k - 1) - 1) / s) + 1."""
 import torch
 
-from autograder.plain import describe
+from autograder.core.plain import describe
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False

@@ -2,7 +2,7 @@
 pieces) of net on the grid."""
 import torch
 from torch import nn
-from autograder.plain import describe
+from autograder.core.plain import describe
 from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q4_count_regions'

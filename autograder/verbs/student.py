@@ -12,9 +12,9 @@ import ast
 import shutil
 from pathlib import Path
 
-from .assignment import SUPPORT_DIR, public_source, support_needed
-from .notebook import write_notebook
-from .settings import COURSE, all_assignments, require_course
+from ..core.assignment import SUPPORT_DIR, public_source, support_needed
+from ..notebook import write_notebook
+from ..settings import COURSE, all_assignments, require_course
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 ANSWER_FILES = (".pt", ".pth")  # trained weights are part of the answer: never in the template

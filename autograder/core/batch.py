@@ -2,7 +2,7 @@
 
 A submission is one folder or one zip per student under <submissions_root>; its
 name (without .zip) is the student id. N long-lived grading servers (GradingServer:
-`python -m autograder.batch`, torch and the grader imported once) each fork a
+`python -m autograder.core.batch`, torch and the grader imported once) each fork a
 fresh grading process per submission, which grades it as `python -m autograder
 grade` would (its student code runs in the sandbox, see sandbox.py): nothing a
 submission changes in one forked process reaches the next. AUTOGRADER_WARM=0,
@@ -381,7 +381,7 @@ def write_time_limit(results_path: Path, limit: float) -> None:
 
 # -- long-lived grading servers ------------------------------------------------------------
 class GradingServer:
-    """One `python -m autograder.batch` process (see serve), started on first use
+    """One `python -m autograder.core.batch` process (see serve), started on first use
     and kept for the batch: Python, torch and the grader are imported once, and
     each submission is graded by a process it forks fresh. Talks JSON lines on
     the server's stdin and stdout. If it cannot start or fork safely, `grade`
@@ -398,7 +398,7 @@ class GradingServer:
 
     def _start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.batch"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", "autograder.core.batch"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env,
             start_new_session=True)
         hello = self._line(SERVER_START_TIMEOUT)
@@ -483,7 +483,9 @@ def serve() -> None:
     then its exit code. The server itself never grades, runs no torch ops and starts
     no threads, so each fork starts from the same clean state."""
     import torch  # noqa: F401  (paid once here, not per submission)
-    from . import check, engine, grade  # noqa: F401
+    from ..verbs import check
+    from . import engine
+    from .. import grade  # noqa: F401
     jobs = os.fdopen(os.dup(0), "rb")
     channel = os.fdopen(os.dup(1), "wb")
     null = os.open(os.devnull, os.O_RDWR)

@@ -1,6 +1,6 @@
 """GitHub Classroom: turn a results.json into what Classroom's grading reporter reads.
 
-    python -m autograder.classroom results.json   # prints the payload, base64-encoded
+    python -m autograder.verbs.classroom results.json   # prints the payload, base64-encoded
 
 The reporter (classroom-resources/autograding-grading-reporter) reads
 $<RUNNER>_RESULTS: base64 of {"version": 1, "status", "max_score", "tests": [...]},

@@ -3,13 +3,12 @@
 Runs the public tests only and explains, per question, what is right and what
 is wrong, in plain words.
 """
-import textwrap
 from pathlib import Path
 
-from .assignment import UnknownAssignment, read_name, test_files, use_folder
-from .settings import COURSE, IN_COURSE
-from .engine import grade
-from .plain import MAX_CASE_MESSAGE, MAX_PROBLEM, clean_text, fenced, hanging
+from ..core.assignment import UnknownAssignment, read_name, test_files, use_folder
+from ..settings import COURSE, IN_COURSE
+from ..core.engine import grade
+from ..core.report import format_report
 
 
 def find_folder(hw: str | None, directory: str | None) -> Path:
@@ -46,30 +45,6 @@ def pick_questions(asked: list[str], tests: list[Path]) -> list[str]:
             raise UnknownAssignment(f"'{question}' {how}. Questions: {', '.join(stems)}.")
         chosen += found
     return chosen
-
-
-def format_report(report, *, public_only: bool) -> str:
-    lines = [f"{report.hw}: {'public checks' if public_only else 'all tests'} "
-             f"for {clean_text(report.submission, 200)}/ ({report.seconds:.1f} s)", ""]
-    for problem in report.problems:
-        lines += ["PROBLEM: " + hanging(clean_text(problem, MAX_PROBLEM), " " * 9), ""]
-    for file, (score, points) in report.by_file().items():
-        lines.append(f"{file}  {score:g}/{points:g}")
-        for case in (c for c in report.cases if c.file == file):
-            mark = "PASS" if case.passed else "FAIL"
-            lines.append(f"  [{mark}] {case.name}: {case.description}")
-            for text in (case.message, case.note):
-                if text:   # student text: indented, printable, capped
-                    lines.append(textwrap.indent(hanging(clean_text(text, MAX_CASE_MESSAGE),
-                                                         "  "), "         "))
-        lines.append("")
-    if fenced(report.student_output):
-        lines += [fenced(report.student_output), ""]
-    label = "Public score" if public_only else "Score"
-    lines.append(f"{label}: {report.score:g}/{report.max_score:g}")
-    if public_only:
-        lines.append("Hidden tests are run when your work is graded.")
-    return "\n".join(lines)
 
 
 def main(hw: str | None, directory: str | None, questions: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import notebook
+from .. import notebook
 
 # modules no homework needs, that reach into the process itself
 FORBIDDEN_MODULES = {"ctypes", "_ctypes", "cffi", "builtins", "__builtin__", "_thread",

@@ -15,7 +15,7 @@ benchmark module in autograder/benchmarks/, which print ratios of their own
 throughput, each against a bare torch import), and `calibrate` with a few
 seeds for the assignments judged by thresholds.
 
-    python -m autograder.bench [hw ...]      # some assignments only, no benchmarks
+    python -m autograder.verbs.bench [hw ...]      # some assignments only, no benchmarks
 """
 import importlib
 import json
@@ -27,8 +27,8 @@ import threading
 import time
 from pathlib import Path
 
-from .assignment import REPO_ROOT
-from .settings import all_assignments
+from ..core.assignment import REPO_ROOT
+from ..settings import all_assignments
 
 BUDGET_MB = 768
 CALIBRATED = ["hw2_logistic", "hw4_regularization", "project_cifar10"]
@@ -42,7 +42,7 @@ CPU_PACKAGES = ["torch==2.13.0", "numpy", "matplotlib", "jsonschema"]
 # which the engine does inside the first test body and reports on its own.
 MEASURE = """
 import json, sys
-from autograder.engine import grade
+from autograder.core.engine import grade
 report = grade(sys.argv[1], sys.argv[2])
 print(json.dumps({"total": report.seconds, "start": report.worker_start_seconds,
                   "bodies": sum(c.seconds for c in report.cases) - report.worker_start_seconds,
@@ -124,7 +124,7 @@ def measure(hw: str, python: Path | str = sys.executable, env: dict | None = Non
 def cifar10_10k() -> str:
     """A generated CIFAR10 set with the real test set's 10,000 images (no real CIFAR10
     here; grading costs the same), made once in the cache."""
-    from .datasets import cache_dir, generated_cifar10
+    from ..datasets import cache_dir, generated_cifar10
     root = cache_dir() / "bench-cifar10-500-10000"
     generated_cifar10(root, n_train=500, n_test=10000)
     os.chmod(root, 0o755)  # the sandboxed worker may run as another user
@@ -163,7 +163,7 @@ def main(argv: list[str]) -> int:
           f"({worst}); goal <= 1.2x for every assignment")
     if argv:
         return 0
-    from . import benchmarks
+    from .. import benchmarks
     for module in sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__)):
         print(f"\n== benchmarks/{module}")
         for line in importlib.import_module(f"autograder.benchmarks.{module}").run():

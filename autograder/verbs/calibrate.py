@@ -23,10 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import variants
-from .assignment import config, test_files
-from .settings import COURSE
-from .engine import grade
+from ..core import variants
+from ..core.assignment import config, test_files
+from ..settings import COURSE
+from ..core.engine import grade
 
 TARGET = 1e-3   # the most a correct submission may lose a threshold's points with
 Z = -statistics.NormalDist().inv_cdf(TARGET)   # 3.09: sd below the mean at TARGET

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .settings import COURSE, ENV_ASSIGNMENTS, IN_COURSE, PACKAGE_ROOT, REPO_ROOT, env  # noqa: F401
+from ..settings import COURSE, ENV_ASSIGNMENTS, IN_COURSE, PACKAGE_ROOT, REPO_ROOT, env  # noqa: F401
 
 SUPPORT_DIR = "support"   # tests/support/<name>.py: helpers of one assignment's tests
 

@@ -8,7 +8,7 @@ CUDA download; Gradescope's default machines have no GPU).
 
 Two ways to run it, same test files, same scores:
   - on Gradescope, `run_autograder` grades with our engine, student code in the
-    sandbox (autograder/sandbox.py `gradescope_main`), judges outside it;
+    sandbox (`autograder gradescope`, verbs/gradescope.py), judges outside it;
   - `otter run -a <zip> <submission.py>` uses otter's in-process runner.
 """
 import json
@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .assignment import PACKAGE_ROOT, SUPPORT_DIR, config, find_assignment_dir, test_files
+from ..core.assignment import PACKAGE_ROOT, SUPPORT_DIR, config, find_assignment_dir, test_files
 
 # Gradescope installs these into otter's environment. CPU wheels come from PyTorch's index.
 GRADESCOPE_REQUIREMENTS = """\
@@ -74,7 +74,7 @@ RUN_AUTOGRADER = """\
 export PATH=/root/miniforge3/bin:$PATH
 eval "$(mamba shell hook --shell bash)"
 mamba activate otter-env
-cd /autograder/source/files && python -m autograder.sandbox --gradescope {hw}
+cd /autograder/source/files && python -m autograder gradescope {hw}
 """
 
 

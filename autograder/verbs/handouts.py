@@ -11,8 +11,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from . import __version__
-from .settings import REPO_ROOT, all_assignments, require_course
+from .. import __version__
+from ..settings import REPO_ROOT, all_assignments, require_course
 
 DIST_NAME = "dl_homework_grader"   # the wheel's file name prefix (pyproject's name, normalised)
 WHEEL = f"{DIST_NAME}-{__version__}-py3-none-any.whl"

@@ -31,7 +31,7 @@ def send(channel, message: dict, dumps=None) -> None:
     if os.getpid() != MAIN_PID:   # a process the student's code forked: it never answers
         os._exit(0)
     if dumps is None:
-        from autograder.plain import dumps
+        from autograder.core.plain import dumps
     payload = dumps(message)
     channel.write(struct.pack("<Q", len(payload)) + payload)
     channel.flush()
@@ -142,7 +142,7 @@ def main() -> None:
     try:  # anything failing here is the grader's fault: no student code has run yet
         import torch
         torch.set_num_threads(settings["threads"])
-        from autograder import plain
+        from autograder.core import plain
         from autograder.testing import run_probe
         # Held here, so student code replacing module attributes changes nothing below.
         to_plain, NotPlainData, dumps = plain.to_plain, plain.NotPlainData, plain.dumps

@@ -5,9 +5,9 @@ All tests; always writes a Gradescope results file and exits 0 whatever the scor
 import traceback
 from pathlib import Path
 
-from . import results
-from .check import format_report
-from .engine import grade
+from ..core import results
+from ..core.report import format_report
+from ..core.engine import grade
 
 
 def main(hw: str, submission: str, out: str) -> int:
