@@ -28,8 +28,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .settings import (ENV_CACHE, ENV_DATA, ENV_DOWNLOAD, ENV_SHARED_DATA, default_cache,
-                       env, shared_data)
+from .settings import (
+    ENV_CACHE,
+    ENV_DATA,
+    ENV_DOWNLOAD,
+    ENV_SHARED_DATA,
+    default_cache,
+    env,
+    shared_data,
+)
 
 SHARED_DATA = shared_data()
 MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",

@@ -171,9 +171,8 @@ def build_notebook(hw: str, module: str, source: str, handout: str,
 def write_notebook(hw: str, target: Path, *, solution: bool = False) -> Path | None:
     """`target/<hw>.ipynb` from the repository's sources, for an assignment with
     one student file (None for others): the stub, or the solution filled in."""
-    from .core.assignment import public_source
+    from .core.assignment import public_source, strip_solutions
     from .settings import COURSE
-    from .verbs.student import strip_solutions
 
     assignment = COURSE.assignments / hw
     files = tomllib.loads((assignment / "config.toml").read_text())["files"]
@@ -317,11 +316,10 @@ def relabel(text: str, exc: BaseException, student_dir: Path) -> str:
 def check(question: str, env: dict | None = None, folder: str | Path | None = None) -> None:
     """Run one question's public tests on the notebook's names (default: the
     caller's globals) and print the report `python -m autograder check` prints."""
-    from .core.report import format_report
-    from .core.engine import CaseResult, Report, collect_cases, judge, load_test_module
-    from .testing import seed_everything
-
     from .core.assignment import config, read_name, use_folder
+    from .core.engine import CaseResult, Report, collect_cases, judge, load_test_module
+    from .core.report import format_report
+    from .testing import seed_everything
 
     folder = Path(folder or Path.cwd()).resolve()
     path = folder / "tests" / f"{question}.py"

@@ -12,12 +12,12 @@ import sys
 import zipfile
 
 import pytest
-
-from autograder.core import batch
-from autograder.verbs import classroom, samples
-from autograder import sandbox
-from autograder.core.assignment import REPO_ROOT
 from harness import SOLUTIONS, TEMPLATE
+
+from autograder import sandbox
+from autograder.core import batch
+from autograder.core.assignment import REPO_ROOT
+from autograder.verbs import classroom, samples
 
 HW, FILE = "hw1_autograd", "myrelu.py"
 PARTIAL = REPO_ROOT / "tests" / "samples" / HW / "partial" / FILE

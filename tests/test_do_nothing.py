@@ -11,7 +11,6 @@ import ast
 import shutil
 
 import pytest
-
 from harness import SOLUTIONS, assert_zero, grade
 
 MODULE_INIT = "super().__init__()"

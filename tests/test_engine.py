@@ -7,10 +7,10 @@ import sys
 import jsonschema
 import pytest
 import torch
+from harness import SOLUTIONS, grade
 
 from autograder.core import plain
 from autograder.core.results import RESULTS_SCHEMA
-from harness import SOLUTIONS, grade
 
 HW = "hw1_autograd"
 BROKEN = {

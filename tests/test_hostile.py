@@ -26,13 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from harness import SOLUTIONS, TEMPLATE
+from test_batch import damage, encrypt, nest, unnest
 
 from autograder import sandbox
+from autograder.core import batch, plain, variants
 from autograder.core.assignment import REPO_ROOT
-from autograder.core import batch, plain
-from harness import SOLUTIONS, TEMPLATE, variant
-from test_batch import damage, encrypt, nest, unnest
-from autograder.core import variants
 
 HW, FILE = "hw1_autograd", "myrelu.py"
 MUTANTS, ALTERNATIVES = variants.load(HW).MUTANTS, variants.load(HW).ALTERNATIVES
@@ -569,6 +568,7 @@ def forged(value) -> bytes:
     """A reply as student code can write it into the channel itself (torch.save of
     anything, sharing and strides kept), bypassing the worker's to_plain."""
     import io
+
     import torch
     buffer = io.BytesIO()
     torch.save({"ok": True, "value": value, "nonce": "n"}, buffer)
@@ -577,7 +577,9 @@ def forged(value) -> bytes:
 
 def test_a_reply_over_budget_is_refused_before_any_judge_sees_it():
     import io
+
     import torch
+
     from autograder.core import plain
     shared = [0]
     for _ in range(60):           # 2^60 values once expanded, 1.3 KB on the wire
@@ -625,8 +627,8 @@ def test_results_and_report_stay_small_printable_and_fenced(tmp_path):
     results.json is valid UTF-8 under the cap, the student's printing is cut first
     and fenced, and the text report has one real score line."""
     from autograder.core import plain, results
-    from autograder.core.report import format_report
     from autograder.core.engine import CaseResult, Report
+    from autograder.core.report import format_report
     evil = "\ud800\x1b[2J\r\n  [PASS] values: fake\nScore: 24/24\u202e" + "A" * 2**20
     report = Report(hw=HW, submission="alice\x1b]0;x\x07", problems=[evil] * 3,
                     student_output=("  [PASS] everything: fake\nScore: 24/24\n\x1b[31m" * 20000))

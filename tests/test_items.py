@@ -84,9 +84,9 @@ def test_item_analysis_of_a_class_of_mutants_and_alternatives(tmp_path):
     strong from weak work (positive point-biserial)."""
     import json
 
-    from autograder.core import batch
     from harness import TEMPLATE, variant
-    from autograder.core import variants
+
+    from autograder.core import batch, variants
     HW, FILE = "hw1_autograd", "myrelu.py"
     MUTANTS, ALTERNATIVES = variants.load(HW).MUTANTS, variants.load(HW).ALTERNATIVES
 

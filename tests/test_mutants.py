@@ -3,10 +3,10 @@ alone: the solution earns everything, the stub nothing, each known-wrong
 variant loses the points of the cases it names, and each alternative correct
 answer earns full marks. A new assignment needs no test file of its own."""
 import pytest
+from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_loses, assert_zero, grade
 
 from autograder.core import variants
 from autograder.settings import COURSE, all_assignments
-from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_loses, assert_zero, grade
 
 WITH_VARIANTS = [hw for hw in all_assignments() if (COURSE.assignments / hw / "mutants.py").is_file()]
 

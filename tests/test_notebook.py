@@ -6,12 +6,12 @@ import shutil
 
 import nbformat
 import pytest
+from harness import assert_full_marks, assert_zero, grade, variant
 from nbclient import NotebookClient
 
 from autograder import notebook
 from autograder.core.assignment import PACKAGE_ROOT
 from autograder.verbs.student import build
-from harness import assert_full_marks, assert_zero, grade, variant
 
 
 def student_folder(hw, tmp_path, *, solution=False):

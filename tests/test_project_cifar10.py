@@ -28,9 +28,16 @@ import sys
 
 import pytest
 import torch
+from harness import (
+    SOLUTIONS,
+    TEMPLATE,
+    assert_full_marks,
+    assert_loses,
+    grade,
+    variant,
+)
 
 from autograder.core.assignment import REPO_ROOT
-from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_loses, assert_zero, grade, grade_mutant, variant
 
 HW, FILE = "project_cifar10", "models.py"
 ACCURACY = [f"q6_accuracy: accuracy_step_{k}" for k in range(1, 5)] + ["q6_accuracy: accuracy_full"]

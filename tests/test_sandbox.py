@@ -10,16 +10,15 @@ sandbox modes (AUTOGRADER_SANDBOX=uid / limits)."""
 import mmap
 import os
 import shutil
-import signal
 import time
 from pathlib import Path
 
 import pytest
+from harness import SOLUTIONS
 
 from autograder import sandbox
 from autograder.core.assignment import REPO_ROOT
 from autograder.core.engine import grade
-from harness import SOLUTIONS
 
 HW, FILE = "hw1_autograd", "myrelu.py"
 SOLUTION = (SOLUTIONS / HW / FILE).read_text()

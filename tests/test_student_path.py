@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from autograder import __version__
-from autograder.verbs import handouts
 from autograder.core.assignment import REPO_ROOT
 from autograder.datasets import SHARED_DATA
+from autograder.verbs import handouts
 
 SOLUTIONS = REPO_ROOT / "solutions"
 ANSWER_SUFFIXES = (".pt", ".pth")

@@ -4,8 +4,9 @@ import filecmp
 
 import pytest
 
+from autograder.core.assignment import strip_solutions
 from autograder.settings import COURSE, all_assignments
-from autograder.verbs.student import build, strip_solutions
+from autograder.verbs.student import build
 
 
 @pytest.mark.parametrize("hw", all_assignments())

@@ -8,16 +8,22 @@ from pathlib import Path
 
 import pytest
 import torch
+from harness import SOLUTIONS, TEMPLATE, grade, variant
+from test_hostile import (
+    ANSWER_REQUESTS_ITSELF,
+    FORGE_GRADER_ERROR,
+    FORGE_PROBE_MODULES,
+    PRELUDE,
+    SOLUTION,
+    WRONG,
+)
 
-from autograder.core import assignment, results, tamper
 from autograder import notebook as nb
+from autograder.core import assignment, results, tamper
 from autograder.core.assignment import ENV_ASSIGNMENTS, REPO_ROOT
 from autograder.core.batch import outcome_from
 from autograder.core.report import format_report
-from harness import SOLUTIONS, TEMPLATE, grade, variant
 from autograder.sandbox import SandboxError
-from test_hostile import (ANSWER_REQUESTS_ITSELF, FORGE_GRADER_ERROR, FORGE_PROBE_MODULES, PRELUDE,
-                          SOLUTION, WRONG)
 
 HWS = sorted(p.parent.name for p in (REPO_ROOT / "assignments").glob("*/config.toml"))
 

@@ -8,11 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from harness import SOLUTIONS, TEMPLATE, grade
 
 from autograder.core.assignment import config
 from autograder.settings import all_assignments
 from autograder.verbs.zip import build
-from harness import SOLUTIONS, TEMPLATE, grade
 
 # otter grades a single .py file; multi-file submissions (the project) are graded by our engine.
 SINGLE_FILE = [hw for hw in all_assignments() if len(config(hw).files) == 1]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..settings import COURSE, ENV_ASSIGNMENTS, IN_COURSE, PACKAGE_ROOT, REPO_ROOT, env  # noqa: F401
 
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"   # around answers in solutions/
 SUPPORT_DIR = "support"   # tests/support/<name>.py: helpers of one assignment's tests
 
 _chosen: dict[str, Path] = {}   # hw -> folder named on the command line (see use_folder)
@@ -223,3 +224,43 @@ def public_source(path: Path) -> str | None:
         return None
     tree.body = _drop_unused_helpers(body)
     return ast.unparse(tree) + "\n"
+
+
+def enclosing_names(source: str) -> dict[int, str]:
+    """Line number -> qualified name of the innermost function around it."""
+    names: dict[int, str] = {}
+
+    def visit(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.ClassDef)):
+                qual = f"{prefix}{child.name}"
+                if isinstance(child, ast.FunctionDef):
+                    for line in range(child.lineno, child.end_lineno + 1):
+                        names[line] = qual
+                visit(child, qual + ".")
+    visit(ast.parse(source), "")
+    return names
+
+
+def strip_solutions(source: str, filename: str) -> str:
+    names = enclosing_names(source)
+    out, inside = [], False
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        stripped = line.strip()
+        if stripped.startswith(BEGIN):
+            if inside:
+                raise ValueError(f"{filename}:{number}: nested {BEGIN}")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            where = names.get(number)
+            out.append(f'{indent}raise NotImplementedError("{where}")\n' if where else
+                       f"{indent}# TODO: your code here (see the handout)\n")
+        elif stripped.startswith(END):
+            if not inside:
+                raise ValueError(f"{filename}:{number}: {END} without {BEGIN}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"{filename}: {BEGIN} is never closed")
+    return "".join(out)

@@ -36,7 +36,6 @@ import json
 import os
 import queue
 import select
-import shutil
 import signal
 import stat
 import statistics
@@ -46,15 +45,22 @@ import tempfile
 import time
 import zipfile
 import zlib
-from urllib.parse import quote
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from . import items, results
 from .assignment import PACKAGE_ROOT, config, find_assignment_dir
-from .plain import (MAX_HASHED_BYTES, MAX_SUBMISSION_DEPTH, MAX_SUBMISSION_FILES,
-                    MAX_SUBMISSION_ZIP_BYTES, MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, clean_text)
+from .plain import (
+    MAX_HASHED_BYTES,
+    MAX_SUBMISSION_DEPTH,
+    MAX_SUBMISSION_FILES,
+    MAX_SUBMISSION_ZIP_BYTES,
+    MAX_UNZIPPED_BYTES,
+    MAX_ZIP_MEMBERS,
+    clean_text,
+)
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 SERVER_START_TIMEOUT = 300.0   # seconds for a grading server to import torch and the grader
@@ -479,13 +485,12 @@ class GradingServer:
 
 def serve() -> None:
     """The grading server: import once, then for each job line fork a process that
-    grades it (`grade.main`, as `python -m autograder grade` does) and report its pid,
+    grades it (`report.grade_to_file`, as `python -m autograder grade` does) and report its pid,
     then its exit code. The server itself never grades, runs no torch ops and starts
     no threads, so each fork starts from the same clean state."""
     import torch  # noqa: F401  (paid once here, not per submission)
-    from ..verbs import check
-    from . import engine
-    from .. import grade  # noqa: F401
+
+    from . import engine, report  # noqa: F401
     jobs = os.fdopen(os.dup(0), "rb")
     channel = os.fdopen(os.dup(1), "wb")
     null = os.open(os.devnull, os.O_RDWR)
@@ -516,7 +521,7 @@ def serve() -> None:
                     os.environ.pop(name, None)
                 if unset:
                     torch.set_num_threads(len(os.sched_getaffinity(0)))
-                code = grade.main(job["hw"], job["submission"], job["out"])
+                code = report.grade_to_file(job["hw"], job["submission"], job["out"])
             except BaseException:  # noqa: BLE001  (its log says why; no results file follows)
                 import traceback
                 traceback.print_exc()

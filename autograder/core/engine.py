@@ -22,12 +22,19 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .. import checks, datasets, notebook
-from . import plain, tamper
-from ..settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
-from .assignment import (SUPPORT_DIR, Config, config,
-                         find_assignment_dir, probe_source, support_needed, test_files)
 from ..sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError, outside_system_dirs
+from ..settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
 from ..testing import ProbeFailed, seed_everything, test_case
+from . import plain, tamper
+from .assignment import (
+    SUPPORT_DIR,
+    Config,
+    config,
+    find_assignment_dir,
+    probe_source,
+    support_needed,
+    test_files,
+)
 
 LOG_TAIL = 2000    # characters of the student's own printing kept in results
 WATCH_EVERY = 0.5  # seconds between checks of the worker's memory while waiting

@@ -10,8 +10,15 @@ from pathlib import Path
 
 import jsonschema
 
-from .plain import (FENCE_TOP, MAX_CASE_MESSAGE, MAX_PROBLEM, MAX_RESULTS_BYTES, clean_text,
-                    fenced, hanging)
+from .plain import (
+    FENCE_TOP,
+    MAX_CASE_MESSAGE,
+    MAX_PROBLEM,
+    MAX_RESULTS_BYTES,
+    clean_text,
+    fenced,
+    hanging,
+)
 
 RESULTS_SCHEMA = {
     "type": "object",

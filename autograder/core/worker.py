@@ -23,7 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-
 MAIN_PID = os.getpid()
 
 

@@ -19,14 +19,13 @@ the same numbers (it differs elsewhere) and is not repeated.
     python -m autograder calibrate hw2_logistic --seeds 10 --threads 1,2
 """
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 from ..core import variants
 from ..core.assignment import config, test_files
-from ..settings import COURSE
 from ..core.engine import grade
+from ..settings import COURSE
 
 TARGET = 1e-3   # the most a correct submission may lose a threshold's points with
 Z = -statistics.NormalDist().inv_cdf(TARGET)   # 3.09: sd below the mean at TARGET

@@ -6,9 +6,9 @@ is wrong, in plain words.
 from pathlib import Path
 
 from ..core.assignment import UnknownAssignment, read_name, test_files, use_folder
-from ..settings import COURSE, IN_COURSE
 from ..core.engine import grade
 from ..core.report import format_report
+from ..settings import COURSE, IN_COURSE
 
 
 def find_folder(hw: str | None, directory: str | None) -> Path:

@@ -2,9 +2,9 @@
 run_autograder on Gradescope (see verbs/zip.py)."""
 import os
 
+from ..core.report import grade_to_file as grade
 from ..sandbox import prepare_container
 from ..settings import ENV_HIDE, env_paths
-from .grade import main as grade
 
 
 def main(hw: str, submission: str = "/autograder/submission",

@@ -13,8 +13,8 @@ import html
 import importlib
 from pathlib import Path
 
-from ..settings import COURSE, all_assignments, require_course
 from ..core.batch import find_submissions, grade_folders, write_reports
+from ..settings import COURSE, all_assignments, require_course
 
 # Pictures the report shows beside an assignment's grades: (module, function(path), caption).
 FIGURES = {"hw5_piecewise": ("autograder.benchmarks.hw5", "render_reference_png",

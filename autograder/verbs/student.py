@@ -8,56 +8,14 @@ For each assignment, writes student_template/<hw>/ from the single sources:
   - tests/: the public test cases only (hidden cases and their probes removed),
     and the helper modules of tests/support/ that those public cases load.
 """
-import ast
 import shutil
 from pathlib import Path
 
-from ..core.assignment import SUPPORT_DIR, public_source, support_needed
+from ..core.assignment import SUPPORT_DIR, public_source, strip_solutions, support_needed
 from ..notebook import write_notebook
 from ..settings import COURSE, all_assignments, require_course
 
-BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 ANSWER_FILES = (".pt", ".pth")  # trained weights are part of the answer: never in the template
-
-
-def enclosing_names(source: str) -> dict[int, str]:
-    """Line number -> qualified name of the innermost function around it."""
-    names: dict[int, str] = {}
-
-    def visit(node, prefix):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.ClassDef)):
-                qual = f"{prefix}{child.name}"
-                if isinstance(child, ast.FunctionDef):
-                    for line in range(child.lineno, child.end_lineno + 1):
-                        names[line] = qual
-                visit(child, qual + ".")
-    visit(ast.parse(source), "")
-    return names
-
-
-def strip_solutions(source: str, filename: str) -> str:
-    names = enclosing_names(source)
-    out, inside = [], False
-    for number, line in enumerate(source.splitlines(keepends=True), start=1):
-        stripped = line.strip()
-        if stripped.startswith(BEGIN):
-            if inside:
-                raise ValueError(f"{filename}:{number}: nested {BEGIN}")
-            inside = True
-            indent = line[: len(line) - len(line.lstrip())]
-            where = names.get(number)
-            out.append(f'{indent}raise NotImplementedError("{where}")\n' if where else
-                       f"{indent}# TODO: your code here (see the handout)\n")
-        elif stripped.startswith(END):
-            if not inside:
-                raise ValueError(f"{filename}:{number}: {END} without {BEGIN}")
-            inside = False
-        elif not inside:
-            out.append(line)
-    if inside:
-        raise ValueError(f"{filename}: {BEGIN} is never closed")
-    return "".join(out)
 
 
 def build(hw: str, target: Path) -> None:

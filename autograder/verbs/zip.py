@@ -13,10 +13,10 @@ Two ways to run it, same test files, same scores:
 """
 import json
 import shutil
-import zipfile
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from ..core.assignment import PACKAGE_ROOT, SUPPORT_DIR, config, find_assignment_dir, test_files

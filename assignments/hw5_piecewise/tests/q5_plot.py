@@ -46,7 +46,7 @@ def other_size_plot(plot_linear_regions):
     with tempfile.TemporaryDirectory() as folder:
         fig = plot_linear_regions(make_net(22), str(Path(folder) / "regions.png"),
                                   size=CFG["plot_other_size"], extent=1.0)
-        return figure_facts(fig)
+        return figures.figure_facts(fig)
 
 
 # -- judge side ---------------------------------------------------------------
@@ -168,7 +168,7 @@ def test_other_size(env):
     assert figure["is_figure"] and figure["axes"], (
         "plot_linear_regions should return the matplotlib Figure with an axes showing the image.")
     what = f"The picture in the Figure plot_linear_regions(net, path, size={size}) returned"
-    drawn = screen_picture(figure["axes"][0], what)
+    drawn = figures.screen_picture(figure["axes"][0], what)
     assert tuple(drawn.shape[:2]) == (size, size), (
         f"{what} is {drawn.shape[0]} x {drawn.shape[1]} cells; it should be the gradient image "
         f"of the {size} x {size} grid: pass size on to gradient_field.")

@@ -15,7 +15,6 @@ field[i, j, 0] is d(net)/dx and field[i, j, 1] is d(net)/dy.
 import matplotlib
 
 matplotlib.use("Agg")  # write files only; no window needed
-import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
