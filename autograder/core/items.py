@@ -14,6 +14,7 @@ import math
 import re
 import statistics
 from collections import Counter
+from pathlib import Path
 
 TOP_MESSAGES = 3       # failure messages shown per test case
 MESSAGE_CHARS = 160    # of each grouped message
@@ -82,7 +83,7 @@ def analyse(results: dict[str, dict]) -> dict:
     }
 
 
-def write_chart(analysis: dict, path) -> None:
+def write_chart(analysis: dict, path: Path) -> None:
     """Per-question pass rates (mean over the question's cases), as a bar chart."""
     import matplotlib
     matplotlib.use("Agg")

@@ -49,7 +49,7 @@ class OverBudget(ValueError):
                          f"only what the test asks for.")
 
 
-def to_plain(value):
+def to_plain(value: object) -> object:
     """Convert a probe's return value into plain, code-free data."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
@@ -74,7 +74,7 @@ def to_plain(value):
     raise NotPlainData(f"a value of type {type(value).__name__} is not plain data")
 
 
-def dumps(value) -> bytes:
+def dumps(value: object) -> bytes:
     buffer = io.BytesIO()
     torch.save(value, buffer)
     return buffer.getvalue()
@@ -97,7 +97,7 @@ def loads(payload: bytes):
     return checked(value)
 
 
-def checked(value):
+def checked(value: object):
     """`value` within the budget, rebuilt: tensors dense and only as large as their
     shape says, over-long strings cut. Raises OverBudget."""
     _over(*_measure(value, 0, {}))   # quick: a shared container is measured once
@@ -179,7 +179,7 @@ def _dense(tensor: torch.Tensor) -> bool:
     return True
 
 
-def round_trip(value):
+def round_trip(value: object) -> object:
     """What the grading process would see: used on otter's in-process path."""
     return loads(dumps(to_plain(value)))
 
@@ -189,7 +189,7 @@ _SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxset 
 _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 60, 60, 40
 
 
-def describe(value) -> str:
+def describe(value: object) -> str:
     """A short description of a value for feedback messages."""
     if isinstance(value, torch.Tensor):
         return f"a {value.dtype} tensor of shape {tuple(value.shape)}"
@@ -206,7 +206,7 @@ def describe(value) -> str:
 _KEEP = {"\n", "\t"}
 
 
-def clean_text(text, limit: int | None = None) -> str:
+def clean_text(text: object, limit: int | None = None) -> str:
     """Printable, valid UTF-8, at most `limit` characters: control characters (terminal
     escapes, carriage returns, bidirectional overrides) dropped, lone surrogates and
     undecodable bytes shown as escapes."""

@@ -7,11 +7,11 @@ import traceback
 from pathlib import Path
 
 from . import results
-from .engine import grade
+from .engine import Report, grade
 from .plain import MAX_CASE_MESSAGE, MAX_PROBLEM, clean_text, fenced, hanging
 
 
-def format_report(report, *, public_only: bool) -> str:
+def format_report(report: Report, *, public_only: bool) -> str:
     lines = [f"{report.hw}: {'public checks' if public_only else 'all tests'} "
              f"for {clean_text(report.submission, 200)}/ ({report.seconds:.1f} s)", ""]
     for problem in report.problems:

@@ -5,11 +5,16 @@ against RESULTS_SCHEMA before it is written. Every string in it is cleaned
 (plain.clean_text: printable, valid UTF-8) and capped, and the whole file is
 kept under plain.MAX_RESULTS_BYTES, the student's own printing cut first.
 """
+from __future__ import annotations
+
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jsonschema
 
+if TYPE_CHECKING:
+    from .engine import Report
 from .plain import (
     FENCE_TOP,
     MAX_CASE_MESSAGE,
@@ -45,7 +50,7 @@ RESULTS_SCHEMA = {
 }
 
 
-def as_results(report) -> dict:
+def as_results(report: Report) -> dict:
     tests = [{
         "name": clean_text(case.title, 200),
         "score": case.score,
@@ -102,7 +107,7 @@ def _dump(data: dict, path: Path) -> dict:
     return data
 
 
-def write(report, path: Path) -> dict:
+def write(report: Report, path: Path) -> dict:
     return _dump(as_results(report), path)
 
 

@@ -8,11 +8,12 @@ import importlib.util
 import shutil
 import textwrap
 from pathlib import Path
+from types import ModuleType
 
 from autograder.settings import COURSE
 
 
-def load(hw: str):
+def load(hw: str) -> ModuleType:
     """The assignment's mutants.py as a module (FILE, MUTANTS, ALTERNATIVES)."""
     path = COURSE.assignments / hw / "mutants.py"
     spec = importlib.util.spec_from_file_location(f"mutants_{hw}", path)
