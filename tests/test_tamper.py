@@ -1,14 +1,13 @@
 """The tamper scan (autograder/tamper.py): what it finds, what it must never find,
 and what a flagged submission gets ("needs review", 0 by default, scores kept when
 [review] on_tamper = "flag")."""
-import importlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 import torch
-from harness import SOLUTIONS, TEMPLATE, grade, variant
+from harness import SOLUTIONS, TEMPLATE, grade
 from test_hostile import (
     ANSWER_REQUESTS_ITSELF,
     FORGE_GRADER_ERROR,
@@ -19,7 +18,7 @@ from test_hostile import (
 )
 
 from autograder import notebook as nb
-from autograder.core import assignment, results, tamper
+from autograder.core import assignment, results, tamper, variants
 from autograder.core.assignment import ENV_ASSIGNMENTS, REPO_ROOT
 from autograder.core.batch import outcome_from
 from autograder.core.report import format_report
@@ -38,12 +37,11 @@ def scan(hw: str, folder: Path) -> list[str]:
 def test_honest_work_is_never_flagged(hw, tmp_path):
     """The reference, the stub (with its public tests), the samples, every mutant and
     every alternative: wrong or right, none of them reaches for the grader."""
-    module = importlib.import_module(f"test_{hw}")
+    module = variants.load(hw)
     folders = [SOLUTIONS / hw, TEMPLATE / hw, *(REPO_ROOT / "tests" / "samples" / hw).iterdir()]
-    edits = [spec[0] for spec in getattr(module, "MUTANTS", {}).values()]
-    edits += list(getattr(module, "ALTERNATIVES", {}).values())
-    for i, replacements in enumerate(edits):
-        folders.append(variant(hw, tmp_path / f"v{i}", module.FILE, replacements))
+    edits = [*module.MUTANTS.values(), *module.ALTERNATIVES.values()]
+    for i, edit in enumerate(edits):
+        folders.append(variants.write(hw, tmp_path / f"v{i}", edit["replace"], edit.get("file")))
     notebook = TEMPLATE / hw / f"{hw}.ipynb"
     if notebook.is_file():   # the notebook edition, graded from its cells
         (tmp_path / "nb").mkdir()
