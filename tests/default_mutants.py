@@ -46,6 +46,9 @@ EXAMPLE_VALUES = {
     # hw3 handout: make_loader(data, 32, replacement=True, seed=7).
     ("hw3_sampler", "make_loader", "batch_size"): "32",
     ("hw3_sampler", "make_loader", "replacement"): "True",
+    # project: SmallResNet's first block of the default widths, BasicBlock(16, 16).
+    ("project_cifar10", "BasicBlock.__init__", "in_channels"): "16",
+    ("project_cifar10", "BasicBlock.__init__", "out_channels"): "16",
 }
 
 # Arguments without a default and without a sensible example value: why skipped.

@@ -445,6 +445,43 @@ def evaluate(model, loader):
         },
         "loses": ['q7_train_evaluate: accuracy'],
     },
+    'train_epoch ignores criterion (plain cross entropy)': {
+        "replace": {
+            'train_epoch': """\
+def train_epoch(model, loader, optimizer, criterion):
+    model.train()
+    total, batches = 0.0, 0
+    for inputs, labels in loader:
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+        batches += 1
+    return total / batches
+""",
+        },
+        "loses": ['q7_train_evaluate: uses_given_optimizer_and_criterion'],
+    },
+    'train_epoch ignores optimizer (its own SGD with lr 0.5)': {
+        "replace": {
+            'train_epoch': """\
+def train_epoch(model, loader, optimizer, criterion):
+    model.train()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    total, batches = 0.0, 0
+    for inputs, labels in loader:
+        optimizer.zero_grad()
+        loss = criterion(model(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+        batches += 1
+    return total / batches
+""",
+        },
+        "loses": ['q7_train_evaluate: uses_given_optimizer_and_criterion'],
+    },
 }
 
 ALTERNATIVES = {

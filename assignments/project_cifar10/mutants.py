@@ -171,6 +171,84 @@ def build_model():
         },
         "loses": ['q5_checkpoint: checkpoint_fits_build_model', 'q6_accuracy: accuracy_step_1', 'q6_accuracy: accuracy_step_2', 'q6_accuracy: accuracy_step_3', 'q6_accuracy: accuracy_step_4', 'q6_accuracy: accuracy_full'],
     },
+    'SmallVGG ignores hidden (a fixed 256-unit hidden layer)': {
+        "replace": {
+            'SmallVGG.__init__': """\
+def __init__(self, num_classes=10, widths=(32, 64, 128, 256), hidden=256):
+    super().__init__()
+    layers, channels = [Normalize()], 3
+    for width in widths:
+        for _ in range(2):
+            layers += [nn.Conv2d(channels, width, 3, padding=1, bias=False),
+                       nn.BatchNorm2d(width), nn.ReLU(inplace=True)]
+            channels = width
+        layers.append(nn.MaxPool2d(2))
+    self.features = nn.Sequential(*layers)
+    side = 32 // 2 ** len(widths)
+    self.classifier = nn.Sequential(
+        nn.Flatten(), nn.Linear(channels * side * side, 256), nn.ReLU(inplace=True),
+        nn.Linear(256, num_classes))
+""",
+        },
+        "loses": ['q7_arguments: vgg_arguments'],
+    },
+    'SmallResNet ignores blocks (always three blocks per stage)': {
+        "replace": {
+            'SmallResNet.__init__': """\
+def __init__(self, num_classes=10, widths=(16, 32, 64), blocks=(3, 3, 3)):
+    super().__init__()
+    self.stem = nn.Sequential(Normalize(), nn.Conv2d(3, widths[0], 3, padding=1, bias=False),
+                              nn.BatchNorm2d(widths[0]), nn.ReLU(inplace=True))
+    stages, channels = [], widths[0]
+    for i, width in enumerate(widths):
+        for j in range(3):
+            stages.append(BasicBlock(channels, width, stride=2 if i > 0 and j == 0 else 1))
+            channels = width
+    self.stages = nn.Sequential(*stages)
+    self.fc = nn.Linear(channels, num_classes)
+""",
+        },
+        "loses": ['q7_arguments: resnet_arguments'],
+    },
+    'BasicBlock never downsamples (stride ignored)': {
+        "replace": {
+            'BasicBlock.__init__': """\
+def __init__(self, in_channels, out_channels, stride=1):
+    super().__init__()
+    self.conv1 = nn.Conv2d(in_channels, out_channels, 3, 1, 1, bias=False)
+    self.bn1 = nn.BatchNorm2d(out_channels)
+    self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1, bias=False)
+    self.bn2 = nn.BatchNorm2d(out_channels)
+    self.shortcut = nn.Identity()
+    if in_channels != out_channels:
+        self.shortcut = nn.Sequential(
+            nn.Conv2d(in_channels, out_channels, 1, bias=False),
+            nn.BatchNorm2d(out_channels))
+""",
+        },
+        "loses": ['q7_arguments: basic_block_stride'],
+    },
+    'Normalize ignores std (divides by the CIFAR10 numbers)': {
+        "replace": {
+            'Normalize.__init__': """\
+def __init__(self, mean=CIFAR10_MEAN, std=CIFAR10_STD):
+    super().__init__()
+    self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1), persistent=False)
+    self.register_buffer("std", torch.tensor(CIFAR10_STD).view(1, 3, 1, 1), persistent=False)
+""",
+        },
+        "loses": ['q7_arguments: normalize_arguments'],
+    },
+    'build_model() returns a flattened linear layer': {
+        "replace": {
+            'build_model': """\
+def build_model():
+    \"\"\"The model you hand in; model.pt must hold its state_dict.\"\"\"
+    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
+""",
+        },
+        "loses": ['q1_shapes: build_model_is_one_of_the_two'],
+    },
 }
 
 ALTERNATIVES = {

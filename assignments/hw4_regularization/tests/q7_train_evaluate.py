@@ -81,18 +81,31 @@ def evaluation_run(evaluate):
             "bias": model.linear.bias}
 
 
-def replay_epoch():
-    """Plain SGD over the batches, gradients zeroed each step: (model, batch losses)."""
+# Another optimizer and loss than test_sgd_updates uses: train_epoch must use the ones it is given.
+OTHER_LR, OTHER_MOMENTUM, OTHER_SMOOTHING = 0.2, 0.9, 0.3
+
+
+@probe
+def training_run_other(train_epoch):
+    model = Recorder()
+    optimizer = torch.optim.SGD(model.parameters(), lr=OTHER_LR, momentum=OTHER_MOMENTUM)
+    criterion = nn.CrossEntropyLoss(label_smoothing=OTHER_SMOOTHING)
+    loss = train_epoch(model, train_loader(), optimizer, criterion)
+    return {"loss": number(loss), "weight": model.linear.weight, "bias": model.linear.bias}
+
+
+def replay_epoch(lr=LR, momentum=0.0, smoothing=0.0):
+    """SGD over the batches, gradients zeroed each step: (model, batch losses)."""
     model = nn.Linear(4, 3)
     weight, bias = start_weights()
     with torch.no_grad():
         model.weight.copy_(weight)
         model.bias.copy_(bias)
-    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     losses = []
     for x, y in train_loader():
         optimizer.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
+        loss = nn.functional.cross_entropy(model(x), y, label_smoothing=smoothing)
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
@@ -142,6 +155,23 @@ def test_returns_mean_loss(env):
     assert abs(loss - expected) <= 1e-5 * max(1.0, abs(expected)), (
         f"train_epoch returned {loss:.6f}; the mean of the {len(losses)} batch losses, each "
         f"computed before its optimizer step, is {expected:.6f}.")
+
+
+@test_case(points=1, hidden=True)
+def test_uses_given_optimizer_and_criterion(env):
+    """train_epoch steps the optimizer and computes the loss with the criterion it is given."""
+    seen = training_run_other(env)
+    model, losses = replay_epoch(OTHER_LR, OTHER_MOMENTUM, OTHER_SMOOTHING)
+    what = (f"train_epoch with SGD(lr={OTHER_LR}, momentum={OTHER_MOMENTUM}) and "
+            f"CrossEntropyLoss(label_smoothing={OTHER_SMOOTHING})")
+    expect_close(seen["weight"], model.weight.detach(), f"The weights after {what} (use the "
+                 "optimizer and the criterion passed in, not ones of your own)", atol=1e-5)
+    expect_close(seen["bias"], model.bias.detach(), f"The biases after {what}", atol=1e-5)
+    loss = expect_plain_number(seen["loss"], f"The value {what} returned")
+    expected = sum(losses) / len(losses)
+    assert abs(loss - expected) <= 1e-5 * max(1.0, abs(expected)), (
+        f"{what} returned {loss:.6f}; the mean of its batch losses computed with that "
+        f"criterion is {expected:.6f}.")
 
 
 @test_case(points=1, hidden=False)

@@ -82,3 +82,19 @@ def test_num_classes(env):
     """SmallVGG(num_classes=7) and SmallResNet(num_classes=7) give (N, 7) logits."""
     for name, seen in seven_classes(env).items():
         expect_shape(seen, (3, 7), f"{name}(num_classes=7)(x) for x of shape (3, 3, 32, 32)")
+
+
+@probe
+def final_model_kind(build_model, SmallVGG, SmallResNet):
+    model = build_model()
+    return {"class": type(model).__name__,
+            "is_one_of_the_two": isinstance(model, (SmallVGG, SmallResNet))}
+
+
+@test_case(points=1, hidden=True)
+def test_build_model_is_one_of_the_two(env):
+    """build_model() returns a SmallVGG or a SmallResNet (built with the sizes you chose)."""
+    seen = final_model_kind(env)
+    assert seen["is_one_of_the_two"], (
+        f"build_model() returns a {seen['class']}; it must return one of the two models of "
+        f"models.py, a SmallVGG or a SmallResNet.")

@@ -66,19 +66,20 @@ def evaluation_run(evaluate):
     model.train()
     accuracy = evaluate(model, eval_loader())
     return {'accuracy': number(accuracy), 'log': model.log, 'weight': model.linear.weight, 'bias': model.linear.bias}
+OTHER_LR, OTHER_MOMENTUM, OTHER_SMOOTHING = (0.2, 0.9, 0.3)
 
-def replay_epoch():
-    """Plain SGD over the batches, gradients zeroed each step: (model, batch losses)."""
+def replay_epoch(lr=LR, momentum=0.0, smoothing=0.0):
+    """SGD over the batches, gradients zeroed each step: (model, batch losses)."""
     model = nn.Linear(4, 3)
     weight, bias = start_weights()
     with torch.no_grad():
         model.weight.copy_(weight)
         model.bias.copy_(bias)
-    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     losses = []
     for x, y in train_loader():
         optimizer.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
+        loss = nn.functional.cross_entropy(model(x), y, label_smoothing=smoothing)
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
