@@ -11,6 +11,7 @@ names bound to a callee (`apply = MyReLU.apply`) and helpers the student wrote
 A judge uses them *in addition to* what its probe observes: a case passes only if both agree.
 """
 import ast
+import inspect
 from pathlib import Path
 
 from autograder.testing import ProbeFailed
@@ -31,9 +32,11 @@ def student_tree(env, function: str) -> ast.Module | None:
             if tree is not None and top_level(tree, function.split(".")[0]) is not None:
                 return tree
         raise ProbeFailed(f"Your code does not define `{function}` at the top level of your file.")
-    code = getattr(env.get(function.split(".")[0]) if hasattr(env, "get") else None, "__code__", None)
-    path = Path(code.co_filename) if code is not None else None
-    if path is None or path.suffix != ".py" or not path.is_file():
+    try:
+        path = Path(inspect.getsourcefile(env[function.split(".")[0]]))
+    except (KeyError, TypeError, OSError):
+        return None
+    if path.suffix != ".py" or not path.is_file():
         return None
     return parse(path.read_text(errors="replace"))
 
