@@ -12,7 +12,7 @@ points = None
 
 spy = support("spy")
 
-CONV1D_NAMES = {"torch.nn.functional.conv1d", "torch.conv1d"}
+CONV1D_NAMES = {"torch.nn.functional.conv1d", "torch.conv1d", "torch.nn.Conv1d"}  # in the source
 CONV1D = ["input", "weight", "bias", "stride", "padding", "dilation", "groups"]
 
 

@@ -94,7 +94,7 @@ def test_uses_conv_transpose1d(env):
     assert strides, ("prolong(e) did not call torch.nn.functional.conv_transpose1d; the transpose "
                      "of a stride-2 convolution is a stride-2 transposed convolution.")
     source.expect_calls(env, "prolong", {"torch.nn.functional.conv_transpose1d",
-                                         "torch.conv_transpose1d"},
+                                         "torch.conv_transpose1d", "torch.nn.ConvTranspose1d"},
                         "prolong does not call torch.nn.functional.conv_transpose1d; the transpose "
                         "of a stride-2 convolution is a stride-2 transposed convolution.")
     assert 2 in strides, f"prolong(e) called conv_transpose1d with stride {strides[0]}; use stride=2."

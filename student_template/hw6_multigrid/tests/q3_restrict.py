@@ -8,7 +8,7 @@ OK_FORMAT = False
 name = 'q3_restrict'
 points = None
 spy = support('spy')
-CONV1D_NAMES = {'torch.nn.functional.conv1d', 'torch.conv1d'}
+CONV1D_NAMES = {'torch.nn.functional.conv1d', 'torch.conv1d', 'torch.nn.Conv1d'}
 CONV1D = ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups']
 
 def sample(shape, seed):
