@@ -237,3 +237,45 @@ def test_judge_only_helpers_stay_in_the_grader():
         exec(compile(source, str(path), "exec"), module)
         probes = tamper.probe_names_of([path.read_text()])
         assert probes and probes <= set(module), (path, probes - set(module))
+
+
+FORGED_HOW = '''
+
+def my_relu(x):
+    """A Function of its own, named so the probe sees MyReLUBackward."""
+    class MyReLU(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return torch.relu(x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    return MyReLU.apply(x)
+
+
+def _gradient(x, y):
+    x = x.detach().requires_grad_(True)   # the caller's x.grad stays empty
+    (torch.dot(x, y) ** 2).backward()
+    return x.grad
+
+
+def grad_dot_squared(x, y):
+    return _gradient(x, y)
+'''
+
+
+def test_a_forged_report_of_how_loses_the_how_points(tmp_path):
+    """What a probe reports about how an answer is computed can be forged (its grad_fn's
+    name, an empty x.grad); the source, read in the grader, decides too."""
+    folder = tmp_path / "forged"
+    folder.mkdir()
+    (folder / "myrelu.py").write_text(SOLUTION + FORGED_HOW)
+    report = grade("hw1_autograd", folder, only=["q1_forward", "q3_grad_dot_squared"])
+    cases = {c.title: c for c in report.cases}
+    for title in ["q1_forward: uses_my_relu", "q3_grad_dot_squared: uses_autograd_grad"]:
+        assert cases[title].score == 0, f"{title} kept its points"
+    assert "does not call MyReLU.apply" in cases["q1_forward: uses_my_relu"].message
+    assert "does not call torch.autograd.grad" in cases["q3_grad_dot_squared: uses_autograd_grad"].message
+    assert cases["q1_forward: values"].passed and cases["q3_grad_dot_squared: random_vectors"].passed

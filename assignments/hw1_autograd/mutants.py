@@ -4,6 +4,36 @@ replaces definitions of myrelu.py by name (autograder/variants.py). Never shippe
 FILE = "myrelu.py"
 
 MUTANTS = {
+    'my_relu applies an impostor Function named MyReLU': {
+        # the probe sees a grad_fn named MyReLUBackward; only the source tells
+        "replace": {
+            'my_relu': """\
+def my_relu(x):
+    \"\"\"Apply MyReLU to a tensor of any shape.\"\"\"
+    return Impostor.apply(x)
+""",
+            '+': """\
+Impostor = type("MyReLU", (torch.autograd.Function,), {
+    "forward": staticmethod(lambda ctx, x: torch.relu(x)),
+    "backward": staticmethod(lambda ctx, g: g)})
+""",
+        },
+        "loses": ['q1_forward: uses_my_relu'],
+    },
+    'grad_dot_squared backward on a detached copy': {
+        # x.grad of the caller's x stays empty, as with torch.autograd.grad
+        "replace": {
+            'grad_dot_squared': """\
+def grad_dot_squared(x, y):
+    \"\"\"The gradient of (x . y)^2 with respect to x, computed with
+    torch.autograd.grad (x, y: 1-D tensors of the same length).\"\"\"
+    x = x.detach().requires_grad_(True)
+    (torch.dot(x, y) ** 2).backward()
+    return x.grad
+""",
+        },
+        "loses": ['q3_grad_dot_squared: uses_autograd_grad'],
+    },
     'backward forgets the mask': {
         "replace": {
             'MyReLU.backward': """\
@@ -207,6 +237,32 @@ def vector_jacobian_product(f, x, v):
 }
 
 ALTERNATIVES = {
+    'MyReLU and autograd.grad through a helper and aliases': {
+        "replace": {
+            'my_relu': """\
+def my_relu(x):
+    \"\"\"Apply MyReLU to a tensor of any shape.\"\"\"
+    return _relu_of(x)
+""",
+            'grad_dot_squared': """\
+def grad_dot_squared(x, y):
+    \"\"\"The gradient of (x . y)^2 with respect to x, computed with
+    torch.autograd.grad (x, y: 1-D tensors of the same length).\"\"\"
+    x = x.detach().requires_grad_(True)
+    gradient_of = autograd_grad
+    return gradient_of(torch.dot(x, y) ** 2, [x])[0]
+""",
+            '+': """\
+from torch.autograd import grad as autograd_grad
+
+relu_function = MyReLU.apply
+
+
+def _relu_of(x):
+    return relu_function(x)
+""",
+        },
+    },
     'saves the output and masks where it is positive': {
         "replace": {
             'MyReLU.forward': """\

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .. import checks, datasets, notebook
+from ..checks import source as source_check
 from ..sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError, outside_system_dirs
 from ..settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
 from ..testing import ProbeFailed, seed_everything, test_case
@@ -407,6 +408,24 @@ class RemoteEnv:
         self.deadline = 0.0
         self.probe_seconds = 0.0
         self.limits_seen: list[str] = []   # limits behind failures, for the current case
+        self._trees: dict[str, object] = {}
+
+    # The student's source, read from the grader's own copy of the submission,
+    # never through the worker: judges of *how* something is done use it.
+    def source_files(self) -> list[str]:
+        return list(self.session.cfg.files)
+
+    def source(self, filename: str) -> str | None:
+        path = self.session.student_dir / filename
+        if not path.is_file() or not path.resolve().is_relative_to(self.session.student_dir.resolve()):
+            return None
+        return path.read_text(errors="replace")
+
+    def tree(self, filename: str):
+        if filename not in self._trees:
+            text = self.source(filename)
+            self._trees[filename] = source_check.parse(text) if text is not None else None
+        return self._trees[filename]
 
     def run_probe(self, module: str, probe: str):
         key = (module, probe)

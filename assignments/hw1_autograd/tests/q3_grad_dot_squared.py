@@ -2,6 +2,7 @@
 import torch
 
 from autograder.checks import expect_close, only_when_right
+from autograder.checks import source
 from autograder.testing import probe, test_case
 
 OK_FORMAT = False
@@ -49,7 +50,7 @@ def test_random_vectors(env):
 
 @test_case(points=1, hidden=True)
 def test_uses_autograd_grad(env):
-    """torch.autograd.grad returns the gradient without accumulating into x.grad."""
+    """It calls torch.autograd.grad, which returns the gradient without accumulating into x.grad."""
     seen = leaves_x_alone(env)
     x, y = vectors(7)
     only_when_right(lambda: expect_close(seen["result"], 2 * torch.dot(x, y) * y,
@@ -57,3 +58,6 @@ def test_uses_autograd_grad(env):
     assert seen["grad"] is None, (
         "x.grad was filled in: use torch.autograd.grad(outputs, inputs), which returns "
         "the gradient, rather than .backward(), which accumulates it into x.grad.")
+    source.expect_calls(env, "grad_dot_squared", {"torch.autograd.grad"},
+                        "grad_dot_squared does not call torch.autograd.grad; compute the "
+                        "gradient with torch.autograd.grad(outputs, inputs), as asked.")

@@ -1,7 +1,7 @@
 """Q4: vector_jacobian_product(f, x, v) = J^T v, using .backward(gradient=v)."""
 import torch
 
-from autograder.checks import expect_close, only_when_right
+from autograder.checks import expect_close, only_when_right, source
 from autograder.testing import probe, test_case
 
 OK_FORMAT = False
@@ -98,3 +98,6 @@ def test_uses_backward(env):
     assert seen["backward"], ("vector_jacobian_product(f, x, v) did not call backward: compute "
                               "J^T v with f(x).backward(gradient=v), as the handout asks, and "
                               "read it from .grad of a copy of x.")
+    source.expect_calls(env, "vector_jacobian_product", {".backward", "torch.autograd.backward"},
+                        "vector_jacobian_product does not call backward; compute J^T v with "
+                        "f(x).backward(gradient=v), as the handout asks.")

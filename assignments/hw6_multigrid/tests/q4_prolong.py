@@ -3,7 +3,7 @@
 import torch
 import torch.nn.functional as F
 
-from autograder.checks import expect_close, expect_shape, only_when_right
+from autograder.checks import expect_close, expect_shape, only_when_right, source
 from autograder.testing import probe, support, test_case
 
 OK_FORMAT = False
@@ -93,4 +93,8 @@ def test_uses_conv_transpose1d(env):
     strides = transposed_conv_strides(env)
     assert strides, ("prolong(e) did not call torch.nn.functional.conv_transpose1d; the transpose "
                      "of a stride-2 convolution is a stride-2 transposed convolution.")
+    source.expect_calls(env, "prolong", {"torch.nn.functional.conv_transpose1d",
+                                         "torch.conv_transpose1d", "torch.nn.ConvTranspose1d"},
+                        "prolong does not call torch.nn.functional.conv_transpose1d; the transpose "
+                        "of a stride-2 convolution is a stride-2 transposed convolution.")
     assert 2 in strides, f"prolong(e) called conv_transpose1d with stride {strides[0]}; use stride=2."

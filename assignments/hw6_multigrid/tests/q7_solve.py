@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from autograder.checks import expect_finite, expect_shape
+from autograder.checks import expect_finite, expect_shape, source
 from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
@@ -170,6 +170,9 @@ def test_tol_and_max_cycles(env):
         f"solve(f, 256) called v_cycle on the 255 x 255 system {tight['top']} times; it should "
         f"run V-cycles (calling your v_cycle) until the residual is below tol, which takes "
         f"between 1 and {CFG['max_top_cycles']}.")
+    source.expect_calls(env, "solve", {"v_cycle"},
+                        "solve does not call your v_cycle; run V-cycles with v_cycle until the "
+                        "residual is below tol.")
     residual = relative_residual(loose["u"].double(), b.double())
     assert residual <= 1e-4, f"solve(f, 256, tol=1e-4) stopped at relative residual {residual:.3g}."
     assert loose["top"] < tight["top"], (

@@ -1,6 +1,7 @@
 """Q1: MyReLU.forward computes max(x, 0) for tensors of any shape and float dtype."""
 import torch
 from autograder.checks import expect_close, expect_equal, only_when_right
+from autograder.checks import source
 from autograder.testing import probe, test_case
 OK_FORMAT = False
 name = 'q1_forward'
@@ -44,7 +45,9 @@ def test_shapes_and_dtypes(env):
 
 @test_case(points=1, hidden=False)
 def test_uses_my_relu(env):
-    """my_relu applies MyReLU (its result's grad_fn is MyReLU's backward)."""
+    """my_relu applies MyReLU: it calls MyReLU.apply, and its result's grad_fn is MyReLU's backward."""
     seen = backward_node(env)
     only_when_right(lambda: expect_close(seen['output'], torch.tensor([0.0, 0.5, 2.0]), 'my_relu(x) for x = (-1, 0.5, 2)'), 'my_relu(x)')
     expect_equal(seen['node'], 'MyReLUBackward', 'The grad_fn of my_relu(x)')
+    source.expect_calls(env, 'my_relu', {'MyReLU.apply'}, 'my_relu does not call MyReLU.apply; apply your MyReLU to x (return MyReLU.apply(x)).')
+    source.expect_class(env, 'MyReLU', 'MyReLU should be the class your file defines with `class MyReLU(torch.autograd.Function)`, not another value.')

@@ -1,6 +1,6 @@
 """Q4: vector_jacobian_product(f, x, v) = J^T v, using .backward(gradient=v)."""
 import torch
-from autograder.checks import expect_close, only_when_right
+from autograder.checks import expect_close, only_when_right, source
 from autograder.testing import probe, test_case
 OK_FORMAT = False
 name = 'q4_vector_jacobian_product'

@@ -2,12 +2,13 @@
 computed as a conv1d with stride 2."""
 import torch
 import torch.nn.functional as F
-from autograder.checks import expect_close
+from autograder.checks import expect_close, source
 from autograder.testing import probe, support, test_case
 OK_FORMAT = False
 name = 'q3_restrict'
 points = None
 spy = support('spy')
+CONV1D_NAMES = {'torch.nn.functional.conv1d', 'torch.conv1d', 'torch.nn.Conv1d'}
 CONV1D = ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups']
 
 def sample(shape, seed):
@@ -49,4 +50,5 @@ def test_uses_conv1d_stride_2(env):
     """restrict calls torch.nn.functional.conv1d with stride 2."""
     strides = conv_strides(env)
     assert strides, 'restrict(b) did not call torch.nn.functional.conv1d; write the restriction as a convolution with the kernel (1/2, 1, 1/2) and stride 2.'
+    source.expect_calls(env, 'restrict', CONV1D_NAMES, 'restrict does not call torch.nn.functional.conv1d; write the restriction as a convolution with the kernel (1/2, 1, 1/2) and stride 2.')
     assert 2 in strides, f'restrict(b) called conv1d with stride {strides[0]}; use stride=2, so that each output is centred on an even fine node.'

@@ -2,7 +2,7 @@
 (..., n-1); it is the transpose of restrict."""
 import torch
 import torch.nn.functional as F
-from autograder.checks import expect_close, expect_shape, only_when_right
+from autograder.checks import expect_close, expect_shape, only_when_right, source
 from autograder.testing import probe, support, test_case
 OK_FORMAT = False
 name = 'q4_prolong'

@@ -2,7 +2,7 @@
 against the exact u falls as O(h^2)."""
 import math
 import torch
-from autograder.checks import expect_finite, expect_shape
+from autograder.checks import expect_finite, expect_shape, source
 from autograder.testing import config, probe, support, test_case
 OK_FORMAT = False
 name = 'q7_solve'
