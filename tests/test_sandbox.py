@@ -32,7 +32,15 @@ CGROUP = not HERE["cgroup"].startswith("none")
 def config(limits: str, test_timeout: int = 20) -> str:
     return (f'name = "{HW}"\ntitle = "hw1, short limits"\nfiles = ["{FILE}"]\nseed = 0\nthreads = 1\n'
             f"import_timeout = 60\ntest_timeout = {test_timeout}\nsubmission_timeout = 120\n"
-            f"[params]\natol = 1e-6\n[limits]\n{limits}\n")
+            f"[params]\natol = 1e-6\n[limits]\n{limits}\n"
+            # these attacks reach for frames and fds on purpose: the tamper scan marks them
+            # "needs review" (test_tamper); here what counts is that the limits hold
+            f'[review]\non_tamper = "flag"\n')
+
+
+def limit_status(report) -> str:
+    """The report's status but for the review label the tamper scan adds."""
+    return report.status.removeprefix("needs review; ")
 
 
 @pytest.fixture
@@ -118,7 +126,7 @@ def test_shared_memory_and_memfds_count_against_the_memory_limit(mode, assignmen
     use_mode(monkeypatch, mode)
     assignment("memory_mb = 1024")
     report = grade(HW, submit(tmp_path, SHARED_MEMORY), only=["q1_forward"])
-    assert report.status == "memory limit", (report.status, report.problems)
+    assert limit_status(report) == "memory limit", (limit_status(report), report.problems)
     assert any("1024 MB of memory" in p for p in report.problems), report.problems
     assert report.score < report.max_score
     how = "watchdog" if mode == "watchdog" or not CGROUP else "cgroup"
@@ -229,7 +237,7 @@ def ATTACK():
 def test_files_in_the_private_tmpfs_stop_at_the_inode_cap(assignment, tmp_path):
     assignment("files = 3000")
     report = grade(HW, submit(tmp_path, MANY_FILES), only=["q1_forward"])
-    assert "disk limit" in report.status, (report.status, report.problems)
+    assert "disk limit" in limit_status(report), (limit_status(report), report.problems)
     assert any("3000 files" in p for p in report.problems), report.problems
     assert any("3000 files and folders" in m for m in report.sandbox), report.sandbox
     assert report.score == 0
@@ -298,7 +306,7 @@ def test_cpu_time_is_counted_across_all_processes(mode, assignment, tmp_path, mo
     assignment("cpu_seconds = 8", test_timeout=40)
     started = time.monotonic()
     report = grade(HW, submit(tmp_path, SPINNERS_FOR_CPU), only=["q1_forward"])
-    assert report.status == "CPU limit", (report.status, report.problems)  # no restart after
+    assert limit_status(report) == "CPU limit", (limit_status(report), report.problems)  # no restart after
     assert any("8 s of CPU time" in p and "all its processes together" in p
                for p in report.problems), report.problems
     assert report.score == 0

@@ -4,7 +4,7 @@ A submission is one folder or one zip per student under <submissions_root>; its
 name (without .zip) is the student id. N long-lived grading servers (GradingServer:
 `python -m autograder.core.batch`, torch and the grader imported once) each fork a
 fresh grading process per submission, which grades it as `python -m autograder
-grade` would (its student code runs in the sandbox, see sandbox.py): nothing a
+grade` would (its student code runs in the sandbox, see autograder/sandbox/): nothing a
 submission changes in one forked process reaches the next. AUTOGRADER_WARM=0,
 or a server that cannot fork safely, runs one `python -m autograder grade`
 process per submission instead. Each submission writes

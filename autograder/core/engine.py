@@ -163,7 +163,7 @@ def hidden_paths(submission: Path) -> list[str]:
 
 class WorkerSession:
     """The worker process for one submission, started on first use, always
-    inside the sandbox (see sandbox.py)."""
+    inside the sandbox (see autograder/sandbox/)."""
 
     def __init__(self, cfg: Config, submission: Path, probe_modules: dict[str, str],
                  support: list[Path] = ()):

@@ -9,7 +9,7 @@ imports the student's modules, says hello, and answers probe requests one at a t
   response (fd of the original stdout): 8-byte length + `plain.dumps` payload
 
 Student prints go to the log file the grader passed as stderr, never into the
-response channel. The worker runs inside the sandbox (sandbox.py); failures
+response channel. The worker runs inside the sandbox (autograder/sandbox/); failures
 that show a limit (MemoryError, EFBIG, EAGAIN from fork) say so in the reply.
 """
 import ast
