@@ -17,6 +17,7 @@ judge's source line and exception type, cases named "q1_forward - 1") rather
 than ours, and it needs otter-grader and its dependencies on the student's
 machine. Our check is a few lines over the engine's own pieces.
 """
+
 import ast
 import io
 import json
@@ -28,12 +29,14 @@ import tomllib
 import traceback
 from pathlib import Path
 
-CHECK_TAG = "check"     # metadata tag of check cells (for people and tools; lines decide)
+CHECK_TAG = "check"  # metadata tag of check cells (for people and tools; lines decide)
 MARKER = "# Written by the grader from "
 HEADER = re.compile(r"# --- code cell (\d+) ---$")
 # a check cell's lines, wherever they are: they run the tests, not the student's code
-CHECK_LINE = re.compile(r"(from autograder\.notebook import check|check\(\s*[\"']\w+[\"'].*\))"
-                        r"\s*(#.*)?$")
+CHECK_LINE = re.compile(
+    r"(from autograder\.notebook import check|check\(\s*[\"']\w+[\"'].*\))"
+    r"\s*(#.*)?$"
+)
 
 SETUP = """\
 **The notebook edition of `{module}`.** Write your code in the code cells below:
@@ -76,11 +79,14 @@ def code_cells(source: str) -> list[tuple[str, set[str]]]:
             starts.append(start)
             names.append({node.name})
         else:
-            names[-1] |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-                          and isinstance(n.ctx, ast.Store)}
+            names[-1] |= {
+                n.id
+                for n in ast.walk(node)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            }
     cells = []
     for i, start in enumerate(starts):
-        code = "\n".join(lines[start: starts[i + 1] if i + 1 < len(starts) else len(lines)])
+        code = "\n".join(lines[start : starts[i + 1] if i + 1 < len(starts) else len(lines)])
         if code.strip():
             cells.append((code.strip("\n"), names[i]))
     return cells
@@ -101,8 +107,10 @@ def probe_names(test_source: str) -> set[str]:
     names = set()
     for node in ast.parse(test_source).body:
         if isinstance(node, ast.FunctionDef) and any(
-                (isinstance(d, ast.Name) and d.id == "probe") or
-                (isinstance(d, ast.Attribute) and d.attr == "probe") for d in node.decorator_list):
+            (isinstance(d, ast.Name) and d.id == "probe")
+            or (isinstance(d, ast.Attribute) and d.attr == "probe")
+            for d in node.decorator_list
+        ):
             names |= {a.arg for a in node.args.args} - {"env", "submission"}
     return names
 
@@ -129,38 +137,45 @@ def markdown_cells(handout: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def build_notebook(hw: str, module: str, source: str, handout: str,
-                   tests: dict[str, str]) -> str:
+def build_notebook(hw: str, module: str, source: str, handout: str, tests: dict[str, str]) -> str:
     """The notebook's JSON text: `source` is the student file (stub or solution),
     `tests` maps each public question to its test file's text. Deterministic:
     fixed cell ids, no outputs, no execution counts."""
     import nbformat  # only where notebooks are written, not where they are graded
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                  "language": "python"},
-                   "language_info": {"name": "python"}}
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
     cells = [nbformat.v4.new_markdown_cell(text) for text in markdown_cells(handout)]
-    cells.insert(1, nbformat.v4.new_markdown_cell(
-        SETUP.format(hw=hw, module=module)))
-    cells.append(nbformat.v4.new_code_cell(
-        "from autograder.notebook import check  # runs a question's public tests here",
-        metadata={"tags": [CHECK_TAG]}))
+    cells.insert(1, nbformat.v4.new_markdown_cell(SETUP.format(hw=hw, module=module)))
+    cells.append(
+        nbformat.v4.new_code_cell(
+            "from autograder.notebook import check  # runs a question's public tests here",
+            metadata={"tags": [CHECK_TAG]},
+        )
+    )
     pieces = code_cells(source)
     refer = uses(source)
     last_needed: dict[int, list[str]] = {}
     for question, text in tests.items():
         needed = closure(probe_names(text), refer)
-        where = max((i for i, (_, defined) in enumerate(pieces) if defined & needed),
-                    default=len(pieces) - 1)
+        where = max(
+            (i for i, (_, defined) in enumerate(pieces) if defined & needed),
+            default=len(pieces) - 1,
+        )
         last_needed.setdefault(where, []).append(question)
     for i, (code, _) in enumerate(pieces):
         cells.append(nbformat.v4.new_code_cell(code))
         for question in last_needed.get(i, []):
             doc = (ast.get_docstring(ast.parse(tests[question])) or "").splitlines()
             comment = f"# {doc[0]}\n" if doc else ""
-            cells.append(nbformat.v4.new_code_cell(f'{comment}check("{question}")',
-                                                   metadata={"tags": [CHECK_TAG]}))
+            cells.append(
+                nbformat.v4.new_code_cell(
+                    f'{comment}check("{question}")', metadata={"tags": [CHECK_TAG]}
+                )
+            )
     for number, cell in enumerate(cells, start=1):
         cell.id = f"cell-{number:02d}"
     nb.cells = cells
@@ -181,10 +196,18 @@ def write_notebook(hw: str, target: Path, *, solution: bool = False) -> Path | N
     source = (COURSE.solutions / hw / files[0]).read_text()
     if not solution:
         source = strip_solutions(source, files[0])
-    tests = {p.stem: public_source(p) for p in sorted((assignment / "tests").glob("*.py"))
-             if not p.name.startswith("_")}  # the question files, as test_files() finds them
-    text = build_notebook(hw, files[0], source, (assignment / "README.md").read_text(),
-                          {k: v for k, v in tests.items() if v is not None})
+    tests = {
+        p.stem: public_source(p)
+        for p in sorted((assignment / "tests").glob("*.py"))
+        if not p.name.startswith("_")
+    }  # the question files, as test_files() finds them
+    text = build_notebook(
+        hw,
+        files[0],
+        source,
+        (assignment / "README.md").read_text(),
+        {k: v for k, v in tests.items() if v is not None},
+    )
     path = Path(target) / f"{hw}.ipynb"
     path.write_text(text, encoding="utf-8")
     return path
@@ -214,8 +237,9 @@ def module_source(notebook: dict, name: str) -> str:
         lines = code.splitlines()
         for i, line in enumerate(lines):
             stripped = line.lstrip()
-            if (stripped.startswith(("!", "%")) or (CHECK_LINE.match(line) and line == stripped)) \
-                    and starts_statement(lines[:i]):
+            if (
+                stripped.startswith(("!", "%")) or (CHECK_LINE.match(line) and line == stripped)
+            ) and starts_statement(lines[:i]):
                 # IPython or the check; `pass` keeps the line count and any block around it
                 lines[i] = line[: len(line) - len(stripped)] + "pass  # left out: " + stripped[:60]
         out += lines
@@ -227,7 +251,7 @@ def starts_statement(before: list[str]) -> bool:
     continues one: `% x` inside brackets is Python's modulo."""
     try:
         list(tokenize.generate_tokens(io.StringIO("\n".join(before) + "\n").readline))
-    except (tokenize.TokenError, SyntaxError):   # open brackets, string or backslash
+    except (tokenize.TokenError, SyntaxError):  # open brackets, string or backslash
         return False
     return True
 
@@ -242,15 +266,22 @@ def write_module(folder: Path, hw: str, files: list[str]) -> list[str]:
     chosen = folder / f"{hw}.ipynb"
     if not chosen.is_file():
         if len(notebooks) != 1:
-            return [] if not notebooks else [
-                f"Your submission has no {modules[0]} and several notebooks "
-                f"({', '.join(p.name for p in notebooks[:5])}): name the one to grade {hw}.ipynb."]
+            return (
+                []
+                if not notebooks
+                else [
+                    f"Your submission has no {modules[0]} and several notebooks "
+                    f"({', '.join(p.name for p in notebooks[:5])}): name the one to grade {hw}.ipynb."
+                ]
+            )
         chosen = notebooks[0]
     try:
         source = module_source(json.loads(chosen.read_text(encoding="utf-8")), chosen.name)
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:  # not nbformat
-        return [f"{chosen.name} could not be read as a Jupyter notebook ({exc}), "
-                f"so there was no code to grade."]
+        return [
+            f"{chosen.name} could not be read as a Jupyter notebook ({exc}), "
+            f"so there was no code to grade."
+        ]
     (folder / modules[0]).write_text(source, encoding="utf-8")
     return []
 
@@ -268,7 +299,7 @@ def cell_starts(path: Path) -> list[tuple[int, int, str]] | None:
     for i, line in enumerate(lines):
         match = HEADER.match(line)
         if match:
-            first = next((x.strip() for x in lines[i + 1:] if x.strip()), "")
+            first = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
             starts.append((i + 1, int(match.group(1)), first[:60]))
     return starts
 
@@ -285,7 +316,7 @@ def relabel(text: str, exc: BaseException, student_dir: Path) -> str:
         lines = [(exc.filename, exc.lineno)]
     else:
         lines = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
-    firsts: dict[Path, int] = {}   # file -> line of its outermost frame (the cell that ran)
+    firsts: dict[Path, int] = {}  # file -> line of its outermost frame (the cell that ran)
     for filename, lineno in lines:
         path = Path(filename).resolve()
         if path.is_relative_to(student_dir) and path not in firsts and lineno:
@@ -299,16 +330,26 @@ def relabel(text: str, exc: BaseException, student_dir: Path) -> str:
         def cell(match, phrase):
             number, line, first = locate(starts, int(match.group(1)))
             return phrase.format(number=number, line=line, first=first)
-        text = re.sub(rf"{name} has a syntax error on line (\d+)", lambda m: cell(
-            m, "code cell {number} (the one that starts `{first}`) has a syntax error "
-               "on its line {line}"), text)
-        text = re.sub(rf"{name}, line (\d+)", lambda m: cell(m, "code cell {number}, "
-                                                                "line {line}"), text)
+
+        text = re.sub(
+            rf"{name} has a syntax error on line (\d+)",
+            lambda m: cell(
+                m,
+                "code cell {number} (the one that starts `{first}`) has a syntax error "
+                "on its line {line}",
+            ),
+            text,
+        )
+        text = re.sub(
+            rf"{name}, line (\d+)", lambda m: cell(m, "code cell {number}, line {line}"), text
+        )
         if f"Importing {path.name} failed." in text:
             number, _, first = locate(starts, top)
-            text = text.replace(f"Importing {path.name} failed.",
-                                f"Code cell {number} of your notebook (the one that starts "
-                                f"`{first}`) failed to run.")
+            text = text.replace(
+                f"Importing {path.name} failed.",
+                f"Code cell {number} of your notebook (the one that starts "
+                f"`{first}`) failed to run.",
+            )
     return text
 
 
@@ -324,20 +365,26 @@ def check(question: str, env: dict | None = None, folder: str | Path | None = No
     folder = Path(folder or Path.cwd()).resolve()
     path = folder / "tests" / f"{question}.py"
     if not path.is_file():
-        print(f"No public tests for {question} here: put the tests/ folder you were given "
-              f"beside this notebook (looked for {path}).")
+        print(
+            f"No public tests for {question} here: put the tests/ folder you were given "
+            f"beside this notebook (looked for {path})."
+        )
         return
     if read_name(folder) is None:
-        print(f"No config.toml naming the assignment in {folder}: put the config.toml you "
-              f"were given beside this notebook.")
+        print(
+            f"No config.toml naming the assignment in {folder}: put the config.toml you "
+            f"were given beside this notebook."
+        )
         return
     hw = use_folder(folder)  # its config and tests, whatever else is installed
     env = dict(sys._getframe(1).f_globals if env is None else env)  # fresh probe cache
     try:
         cases = collect_cases(load_test_module(hw, path))
     except Exception as exc:  # noqa: BLE001  (a damaged tests/ folder, not the student's code)
-        print(f"The tests in {path} could not be loaded ({type(exc).__name__}: {exc}); "
-              f"get a fresh copy of the tests/ folder you were given.")
+        print(
+            f"The tests in {path} could not be loaded ({type(exc).__name__}: {exc}); "
+            f"get a fresh copy of the tests/ folder you were given."
+        )
         return
     started = time.monotonic()
     report = Report(hw=hw, submission=folder.name)
@@ -345,9 +392,13 @@ def check(question: str, env: dict | None = None, folder: str | Path | None = No
         if case.hidden:
             continue
         doc = (case.test_func.__doc__ or "").strip().splitlines()
-        result = CaseResult(file=question, name=case.name or attr.removeprefix("test_"),
-                            description=doc[0] if doc else "", points=float(case.points or 0),
-                            hidden=False)
+        result = CaseResult(
+            file=question,
+            name=case.name or attr.removeprefix("test_"),
+            description=doc[0] if doc else "",
+            points=float(case.points or 0),
+            hidden=False,
+        )
         seed_everything(config(hw).seed)  # as the engine does before each case
         result.message, result.note = judge(case, env)
         result.score = 0.0 if result.message else result.points

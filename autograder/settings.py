@@ -20,6 +20,7 @@ Environment variables (all of them; nothing else reads os.environ for ours):
   AUTOGRADER_SANDBOX       caps the sandbox mode: "uid" or "limits"
   AUTOGRADER_CGROUP        "0": no cgroup for the worker
 """
+
 import os
 from pathlib import Path
 
@@ -34,7 +35,7 @@ ENV_SANDBOX = "AUTOGRADER_SANDBOX"
 ENV_CGROUP = "AUTOGRADER_CGROUP"
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_ROOT.parent   # the checkout, when the package runs from one
+REPO_ROOT = PACKAGE_ROOT.parent  # the checkout, when the package runs from one
 
 
 def env(name: str, default: str = "") -> str:
@@ -61,8 +62,11 @@ class Course:
 
     def all_assignments(self) -> list[str]:
         """Assignments with a config and a solution (work in progress has only one)."""
-        return sorted(p.parent.name for p in self.assignments.glob("*/config.toml")
-                      if (self.solutions / p.parent.name).is_dir())
+        return sorted(
+            p.parent.name
+            for p in self.assignments.glob("*/config.toml")
+            if (self.solutions / p.parent.name).is_dir()
+        )
 
 
 COURSE = Course(Path(env(ENV_COURSE)) if env(ENV_COURSE) else REPO_ROOT)
@@ -75,8 +79,10 @@ class NotInRepository(RuntimeError):
 
 def require_course(what: str) -> Course:
     if not IN_COURSE:
-        raise NotInRepository(f"`{what}` needs the course repository (assignments/ and "
-                              f"solutions/); the installed grader only checks and grades.")
+        raise NotInRepository(
+            f"`{what}` needs the course repository (assignments/ and "
+            f"solutions/); the installed grader only checks and grades."
+        )
     return COURSE
 
 

@@ -11,6 +11,7 @@ are judges that call probes through `env` and assert on the data.
   the probe is called directly (its result still goes through the same
   plain-data round trip, so both paths judge identical values).
 """
+
 import functools
 import importlib.util
 import inspect
@@ -28,9 +29,11 @@ from .core.assignment import SUPPORT_DIR, config  # noqa: F401  (config: re-expo
 try:  # otter collects instances of its own class, so use it when present
     from otter.test_files import test_case
 except ImportError:  # students may run the check without otter installed
+
     class test_case:  # noqa: N801  (same name and interface as otter's)
-        def __init__(self, name=None, points=None, hidden=False,
-                     success_message=None, failure_message=None):
+        def __init__(
+            self, name=None, points=None, hidden=False, success_message=None, failure_message=None
+        ):
             self.name, self.points, self.hidden = name, points, hidden
             self.success_message = success_message
             self.failure_message = failure_message
@@ -39,6 +42,7 @@ except ImportError:  # students may run the check without otter installed
         def __call__(self, test_func):
             self.test_func = test_func
             return self
+
 
 SEED = 0
 # Under otter, probe results per namespace, kept here and not in the student's globals
@@ -68,8 +72,10 @@ def seed_everything(seed: int = SEED) -> None:
 def explain(exc: BaseException, student_dir: Path | None = None) -> str:
     """Plain words for what went wrong in student code, no grader internals."""
     if isinstance(exc, MissingName):
-        return (f"Your code does not define `{exc.name}`. Check the spelling and that it "
-                f"is defined at the top level of your file.")
+        return (
+            f"Your code does not define `{exc.name}`. Check the spelling and that it "
+            f"is defined at the top level of your file."
+        )
     if isinstance(exc, NotImplementedError):
         what = str(exc) or "a function"
         return f"Not written yet: {what} still raises NotImplementedError."
@@ -77,8 +83,11 @@ def explain(exc: BaseException, student_dir: Path | None = None) -> str:
         return "Your code called sys.exit() / exit() while being graded; do not exit."
     where = ""
     if student_dir is not None:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if Path(f.filename).resolve().is_relative_to(student_dir)]
+        frames = [
+            f
+            for f in traceback.extract_tb(exc.__traceback__)
+            if Path(f.filename).resolve().is_relative_to(student_dir)
+        ]
         if frames:
             f = frames[-1]
             where = f"\n  at {Path(f.filename).name}, line {f.lineno}: {(f.line or '').strip()}"
@@ -117,6 +126,7 @@ def otter_cache(env: dict) -> dict:
 
 def probe(function):
     """Mark a function as a probe: it runs beside student code, returns plain data."""
+
     @functools.wraps(function)
     def call(env):
         if hasattr(env, "run_probe"):  # our engine: run in the worker process
@@ -126,9 +136,10 @@ def probe(function):
         if key not in cache:
             try:
                 cache[key] = plain.round_trip(run_probe(function, env))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001  (student code may raise anything)
                 raise ProbeFailed(explain(exc, Path.cwd().resolve())) from None
         return cache[key]
+
     call.probe_function = function
     return call
 
@@ -150,7 +161,7 @@ def support(name: str):
         module_name = f"agsupport_{path.parent.parent.parent.name}_{name}_{len(_support)}"
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module   # dataclasses and pickling look modules up
+        sys.modules[module_name] = module  # dataclasses and pickling look modules up
         writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True
         try:
             spec.loader.exec_module(module)

@@ -12,6 +12,7 @@ uses (EXAMPLE_VALUES), or skipped with a stated reason (NO_EXAMPLE).
 prints each mutant, grades it on the test files that mention its function,
 and lists the survivors (mutants that still earn full marks).
 """
+
 import ast
 import re
 import shutil
@@ -58,16 +59,21 @@ NO_EXAMPLE = {
     ("hw2_logistic", "evaluate", "model"): "the object evaluated; a fixed one is not a value",
     ("hw2_logistic", "evaluate", "loader"): "the data; no fixed loader exists in the module",
     ("hw2_logistic", "LogisticRegression.forward", "x"): "the input batch; no fixed value exists",
-    ("hw3_sampler", "WithReplacementSampler.__init__", "data_source"):
-        "the data; no fixed data set exists in the module",
+    (
+        "hw3_sampler",
+        "WithReplacementSampler.__init__",
+        "data_source",
+    ): "the data; no fixed data set exists in the module",
     ("hw3_sampler", "make_loader", "dataset"): "the data; no fixed data set exists in the module",
     ("hw3_sampler", "epoch_coverage", "loader"): "the data; no fixed loader exists in the module",
 }
 
 # Solution files the grader never imports: their mutants cannot lose points.
 UNGRADED_FILES = {
-    ("project_cifar10", "train.py"):
-        "the student's training script; the grader grades model.pt and models.py, never runs it",
+    (
+        "project_cifar10",
+        "train.py",
+    ): "the student's training script; the grader grades model.pt and models.py, never runs it",
 }
 
 # Test files too slow to grade once per mutant (each mutant is judged by the rest).
@@ -82,11 +88,11 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {}
 @dataclass
 class Mutant:
     hw: str
-    file: str          # the solution file, relative to solutions/<hw>/
-    function: str      # "function" or "Class.method"
+    file: str  # the solution file, relative to solutions/<hw>/
+    function: str  # "function" or "Class.method"
     argument: str
-    value: str         # the expression the argument is replaced by
-    source: str        # the whole mutated file
+    value: str  # the expression the argument is replaced by
+    source: str  # the whole mutated file
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -122,8 +128,11 @@ def _insert_assignment(source: str, func: ast.FunctionDef, name: str, value: str
     """The source with `name = value` inserted before the first statement of
     func's body that is not its docstring."""
     body = func.body
-    has_doc = (isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-               and isinstance(body[0].value.value, str))
+    has_doc = (
+        isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    )
     first = body[1] if has_doc and len(body) > 1 else body[0]
     if has_doc and len(body) == 1:
         raise ValueError(f"{func.name} has only a docstring")
@@ -149,10 +158,23 @@ def generate(hw: str) -> tuple[list[Mutant], list[tuple[str, str]]]:
                     continue
                 value = default if default is not None else EXAMPLE_VALUES.get(key)
                 if value is None:
-                    skipped.append((f"{qualname}({arg})", NO_EXAMPLE.get(key, "no default and no example value listed")))
+                    skipped.append(
+                        (
+                            f"{qualname}({arg})",
+                            NO_EXAMPLE.get(key, "no default and no example value listed"),
+                        )
+                    )
                     continue
-                mutants.append(Mutant(hw, path.name, qualname, arg, value,
-                                      _insert_assignment(source, func, arg, value)))
+                mutants.append(
+                    Mutant(
+                        hw,
+                        path.name,
+                        qualname,
+                        arg,
+                        value,
+                        _insert_assignment(source, func, arg, value),
+                    )
+                )
     return mutants, skipped
 
 
@@ -161,16 +183,23 @@ def relevant_tests(hw: str, function: str) -> list[str]:
     class; every test file when none does (the function is used indirectly)."""
     owner, _, method = function.partition(".")
     names = {owner} if method else {function}
-    files = [p for p in sorted((ASSIGNMENTS / hw / "tests").glob("q*.py"))
-             if p.stem not in SLOW_TEST_FILES.get(hw, set())]
-    hits = [p.stem for p in files
-            if any(re.search(rf"\b{re.escape(n)}\b", p.read_text()) for n in names)]
+    files = [
+        p
+        for p in sorted((ASSIGNMENTS / hw / "tests").glob("q*.py"))
+        if p.stem not in SLOW_TEST_FILES.get(hw, set())
+    ]
+    hits = [
+        p.stem
+        for p in files
+        if any(re.search(rf"\b{re.escape(n)}\b", p.read_text()) for n in names)
+    ]
     return hits or [p.stem for p in files]
 
 
 def grade_mutant(mutant: Mutant, workdir: Path):
     """Grade the mutant on its relevant test files; returns the engine's Report."""
     from autograder.core.engine import grade
+
     dest = workdir / "submission"
     shutil.copytree(SOLUTIONS / mutant.hw, dest, ignore=shutil.ignore_patterns("__pycache__"))
     (dest / mutant.file).write_text(mutant.source)
@@ -191,9 +220,15 @@ def main(argv: list[str]) -> int:
             lost = [c.title for c in report.cases if c.score < c.points]
             full = report.score == report.max_score
             mark = "SURVIVES" if full else "killed  "
-            note = f"  (listed equivalent: {EQUIVALENT[mutant.key]})" if mutant.key in EQUIVALENT else ""
-            print(f"   {mark} {mutant.function}({mutant.argument} = {mutant.value}) "
-                  f"{report.score:g}/{report.max_score:g}{note}")
+            note = (
+                f"  (listed equivalent: {EQUIVALENT[mutant.key]})"
+                if mutant.key in EQUIVALENT
+                else ""
+            )
+            print(
+                f"   {mark} {mutant.function}({mutant.argument} = {mutant.value}) "
+                f"{report.score:g}/{report.max_score:g}{note}"
+            )
             if lost:
                 print(f"            loses: {', '.join(lost)}")
             if full:

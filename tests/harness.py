@@ -1,5 +1,6 @@
 """Helpers for the repo's own tests: grade solutions, stubs, mutants and
 alternative solutions, and say clearly which test case behaved wrongly."""
+
 import shutil
 from pathlib import Path
 
@@ -30,13 +31,15 @@ def failures(report: Report) -> dict[str, str]:
 def assert_full_marks(report: Report) -> None:
     assert report.cases, "no test cases were run"
     assert report.score == report.max_score, (
-        f"{report.submission} scored {report.score}/{report.max_score}; failed: {failures(report)}")
+        f"{report.submission} scored {report.score}/{report.max_score}; failed: {failures(report)}"
+    )
 
 
 def assert_zero(report: Report) -> None:
     assert report.cases, "no test cases were run"
     assert report.score == 0, f"{report.submission} earned points: " + ", ".join(
-        c.title for c in report.cases if c.score)
+        c.title for c in report.cases if c.score
+    )
     for case in report.cases:
         assert case.message, f"{case.title} failed without a message"
 
@@ -62,5 +65,14 @@ def grade_alternative(hw: str, file: str, replacements, dest: Path) -> None:
     assert_full_marks(grade(hw, variant(hw, dest, file, replacements)))
 
 
-__all__ = ["grade_mutant", "grade_alternative", "variant", "grade", "assert_full_marks", "assert_zero", "assert_loses",
-           "SOLUTIONS", "TEMPLATE"]
+__all__ = [
+    "grade_mutant",
+    "grade_alternative",
+    "variant",
+    "grade",
+    "assert_full_marks",
+    "assert_zero",
+    "assert_loses",
+    "SOLUTIONS",
+    "TEMPLATE",
+]

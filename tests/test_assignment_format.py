@@ -1,6 +1,7 @@
 """Every assignment keeps its own pieces in step: each test file's `name` is
 its file name, each handout's points table lists every question file with the
 points its cases add up to, and its heading gives the total."""
+
 import re
 
 import pytest
@@ -12,9 +13,12 @@ from autograder.settings import all_assignments
 
 
 def question_points(hw: str) -> dict[str, float]:
-    return {path.stem: sum(float(case.points or 0) for case, _ in
-                           collect_cases(load_test_module(hw, path)))
-            for path in question_files(hw)}
+    return {
+        path.stem: sum(
+            float(case.points or 0) for case, _ in collect_cases(load_test_module(hw, path))
+        )
+        for path in question_files(hw)
+    }
 
 
 def handout_table(hw: str) -> tuple[float, dict[str, float]]:
@@ -22,7 +26,7 @@ def handout_table(hw: str) -> tuple[float, dict[str, float]]:
     text = (find_assignment_dir(hw) / "README.md").read_text()
     heading = re.search(r"^## How it is graded \((\d+(?:\.\d+)?) points\)$", text, flags=re.M)
     assert heading, f"{hw}'s handout has no '## How it is graded (N points)' section"
-    section = text[heading.end():].split("\n## ")[0]
+    section = text[heading.end() :].split("\n## ")[0]
     rows = re.findall(r"^\| `?(q\d+_\w+)`? \| (\d+(?:\.\d+)?) \|", section, flags=re.M)
     return float(heading.group(1)), {q: float(p) for q, p in rows}
 
@@ -40,7 +44,9 @@ def test_handout_points_table_matches_the_tests(hw):
     total, table = handout_table(hw)
     points = question_points(hw)
     assert table == points, f"{hw}: handout table {table} but the tests give {points}"
-    assert total == sum(points.values()), f"{hw}: heading says {total}, tests sum to {sum(points.values())}"
+    assert total == sum(points.values()), (
+        f"{hw}: heading says {total}, tests sum to {sum(points.values())}"
+    )
 
 
 @pytest.mark.parametrize("hw", all_assignments())

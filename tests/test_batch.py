@@ -1,6 +1,7 @@
 """grade-all: a class graded one process per submission, reports an instructor can
 open, unchanged submissions skipped, zips unpacked safely; make grade builds on it;
 the sandbox says what it gives on this machine."""
+
 import base64
 import csv
 import json
@@ -49,8 +50,14 @@ def test_unpack_refuses_unsafe_zips_and_unwraps_a_folder(tmp_path):
     (tmp_path / "broken.zip").write_bytes(b"not a zip")
     assert "could not be opened" in batch.unpack(tmp_path / "broken.zip", tmp_path, 2**20)
 
-    make_zip(tmp_path / "wrapped.zip", {"alice/myrelu.py": "ok", "alice/extra/data.txt": "1",
-                                        "__MACOSX/alice/._myrelu.py": "junk"})
+    make_zip(
+        tmp_path / "wrapped.zip",
+        {
+            "alice/myrelu.py": "ok",
+            "alice/extra/data.txt": "1",
+            "__MACOSX/alice/._myrelu.py": "junk",
+        },
+    )
     dest = tmp_path / "alice"
     dest.mkdir()
     assert batch.unpack(tmp_path / "wrapped.zip", dest, 2**20) == ""
@@ -80,10 +87,21 @@ def test_grade_all_writes_a_gradebook_and_skips_unchanged_work(tmp_path):
     assert by["bob"].score == 0 and not any(o.skipped for o in outcomes)
     with open(out / "gradebook.csv") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["student", "q1_forward", "q2_backward", "q3_grad_dot_squared",
-                             "q4_vector_jacobian_product", "total", "max", "status", "message"]
-    assert [(r["student"], r["total"], r["q2_backward"]) for r in rows] == \
-        [("alice", "24", "9"), ("bob", "0", "0")]
+    assert list(rows[0]) == [
+        "student",
+        "q1_forward",
+        "q2_backward",
+        "q3_grad_dot_squared",
+        "q4_vector_jacobian_product",
+        "total",
+        "max",
+        "status",
+        "message",
+    ]
+    assert [(r["student"], r["total"], r["q2_backward"]) for r in rows] == [
+        ("alice", "24", "9"),
+        ("bob", "0", "0"),
+    ]
     assert summary["mean"] == 12 and summary["median"] == 12 and summary["status"] == {"ok": 2}
     assert (out / "histogram.png").read_bytes()[:4] == b"\x89PNG"
     page = (out / "report.html").read_text()
@@ -96,10 +114,25 @@ def test_grade_all_writes_a_gradebook_and_skips_unchanged_work(tmp_path):
     make_zip(subs / "bob.zip", {FILE: PARTIAL.read_text()})
     again, _ = batch.grade_all(HW, subs, out, jobs=2, progress=False)
     assert {o.student: o.skipped for o in again} == {"alice": True, "bob": False}
-    assert {o.student: o.score for o in again}["bob"] == 10   # the partial sample
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", HW, str(subs),
-                           "--out", str(out), "--jobs", "2", "--force"],
-                          capture_output=True, text=True, cwd=REPO_ROOT)
+    assert {o.student: o.score for o in again}["bob"] == 10  # the partial sample
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade-all",
+            HW,
+            str(subs),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--force",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "2 graded, 0 unchanged" in done.stdout
 
@@ -119,13 +152,36 @@ def test_samples_builds_on_grade_all(tmp_path, monkeypatch, capsys):
 
 
 def test_classroom_payload_adds_up_and_names_no_hidden_test():
-    results = {"score": 3, "output": "Graded.", "tests": [
-        {"name": "q1: a", "score": 2, "max_score": 2, "status": "passed", "output": "ok",
-         "visibility": "visible"},
-        {"name": "q1: secret", "score": 1, "max_score": 1, "status": "passed", "output": "",
-         "visibility": "after_published"},
-        {"name": "q2: secret", "score": 0, "max_score": 4, "status": "failed",
-         "output": "expected 3", "visibility": "after_published"}]}
+    results = {
+        "score": 3,
+        "output": "Graded.",
+        "tests": [
+            {
+                "name": "q1: a",
+                "score": 2,
+                "max_score": 2,
+                "status": "passed",
+                "output": "ok",
+                "visibility": "visible",
+            },
+            {
+                "name": "q1: secret",
+                "score": 1,
+                "max_score": 1,
+                "status": "passed",
+                "output": "",
+                "visibility": "after_published",
+            },
+            {
+                "name": "q2: secret",
+                "score": 0,
+                "max_score": 4,
+                "status": "failed",
+                "output": "expected 3",
+                "visibility": "after_published",
+            },
+        ],
+    }
     data = json.loads(base64.b64decode(classroom.encode(results)))
     assert data["version"] == 1 and data["max_score"] == 7 and data["status"] == "fail"
     assert sum(t["score"] for t in data["tests"]) == 3
@@ -141,18 +197,28 @@ def test_sandbox_reports_what_it_gives_here():
         assert int(report["uid_seen_by_worker"]) >= sandbox.UID_BASE
     if report["mode"] == "namespaces":
         assert any("no network" in m for m in report["measures"])
+
         def listed(prefix):
-            return sum((m.split(": ", 1)[1].split(", ") for m in report["measures"]
-                        if m.startswith(prefix)), [])
+            return sum(
+                (
+                    m.split(": ", 1)[1].split(", ")
+                    for m in report["measures"]
+                    if m.startswith(prefix)
+                ),
+                [],
+            )
+
         # Hidden: under an empty mount, or under /tmp when the worker's /tmp is private
         # (a clone in /tmp is covered by the fresh tmpfs), and not bound back.
         private_tmp = any(m.startswith("private /tmp") for m in report["measures"])
         hidden = listed("hidden") + (["/tmp"] if private_tmp else [])
         repo = os.path.realpath(REPO_ROOT)
-        assert any(sandbox.is_under(repo, folder) for folder in hidden), \
+        assert any(sandbox.is_under(repo, folder) for folder in hidden), (
             "the repository must lie under a folder the worker cannot see"
-        assert not any(sandbox.is_under(repo, folder) for folder in listed("bound back")), \
+        )
+        assert not any(sandbox.is_under(repo, folder) for folder in listed("bound back")), (
             "the repository must not be bound back into the worker's view"
+        )
     else:
         assert report["missing"], "a weaker mode must say what it does not give"
 
@@ -164,8 +230,13 @@ def test_torch_imports_under_the_default_memory_limit():
 
     def limit():
         resource.setrlimit(resource.RLIMIT_DATA, (mb, mb))
-    done = subprocess.run([sys.executable, "-c", "import torch; print(torch.ones(3).sum())"],
-                          preexec_fn=limit, capture_output=True, text=True)
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import torch; print(torch.ones(3).sum())"],
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and "3." in done.stdout, done.stderr[-500:]
 
 
@@ -184,6 +255,7 @@ def test_weaker_sandbox_modes_still_grade_and_say_what_is_missing(mode, monkeypa
     """Where namespaces are refused (Docker's default profile) or the grader is not
     root, grading works the same and the results say which guarantees are missing."""
     from autograder.core.engine import grade
+
     monkeypatch.setenv("AUTOGRADER_SANDBOX", mode)
     report = grade(HW, SOLUTIONS / HW, only=["q1_forward"])
     assert report.score == report.max_score == 6, [c.message for c in report.cases]
@@ -199,12 +271,14 @@ def test_process_watchdog_where_rlimit_nproc_cannot_count(tmp_path, monkeypatch)
     bounded (100 sleeping children, in one probe: the notes' 2-element example), so
     this test is safe even if the watchdog failed."""
     from autograder.core.engine import grade
+
     monkeypatch.setenv("AUTOGRADER_SANDBOX", "limits")
     source = (TEMPLATE / HW / FILE).read_text() + (
         "\nimport os, time\n\ndef grad_dot_squared(x, y):\n"
         "    if len(x) != 2:\n        raise NotImplementedError\n    for _ in range(100):\n"
         "        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n"
-        "    time.sleep(30)\n")
+        "    time.sleep(30)\n"
+    )
     (tmp_path / FILE).write_text(source)
     report = grade(HW, tmp_path, only=["q3_grad_dot_squared"])
     assert report.score == 0 and "process limit" in report.status, report.problems
@@ -276,17 +350,23 @@ def test_unpack_survives_encrypted_damaged_and_clashing_zips(tmp_path):
     make_zip(tmp_path / "clash.zip", {FILE: "x", "data": "x", "data/more.txt": "y"})
     make_zip(tmp_path / "clash2.zip", {"data/more.txt": "y", "data": "x"})
     make_zip(tmp_path / "deep.zip", {"d/" * 40 + FILE: "x"})
-    make_zip(tmp_path / "badname.zip", {"a\x00b.py": "x", "\udcff.py".encode(
-        "utf-8", "surrogateescape").decode("cp437"): "x"})
-    for name, says in {"encrypted.zip": "encrypted", "damaged.zip": "could not be unpacked",
-                       "clash.zip": "could not be unpacked", "clash2.zip": "could not be unpacked",
-                       "deep.zip": "nested more than"}.items():
+    make_zip(
+        tmp_path / "badname.zip",
+        {"a\x00b.py": "x", "\udcff.py".encode("utf-8", "surrogateescape").decode("cp437"): "x"},
+    )
+    for name, says in {
+        "encrypted.zip": "encrypted",
+        "damaged.zip": "could not be unpacked",
+        "clash.zip": "could not be unpacked",
+        "clash2.zip": "could not be unpacked",
+        "deep.zip": "nested more than",
+    }.items():
         dest = tmp_path / name.replace(".zip", "")
         dest.mkdir()
         assert says in batch.unpack(tmp_path / name, dest, max_bytes=2**20), name
     dest = tmp_path / "badname"
     dest.mkdir()
-    batch.unpack(tmp_path / "badname.zip", dest, max_bytes=2**20)   # a message or files
+    batch.unpack(tmp_path / "badname.zip", dest, max_bytes=2**20)  # a message or files
 
 
 def read_bytes_of_this_process() -> int:
@@ -334,10 +414,22 @@ def test_a_batch_never_dies_for_one_student(tmp_path, monkeypatch):
         if (submission / "boom.txt").exists():
             raise RuntimeError("the grader itself broke")
         results.write_failure(results_path, "Graded.", status="ok")
+
     from autograder.core import results
+
     monkeypatch.setattr(batch, "run_grader", fake_grader)
-    for name in ("alice", "=HYPERLINK(\"evil.example\",\"x\")", "+1", "-2", "@SUM(A1)",
-                 os.fsdecode(b"bytes_\xff"), "boom", "gradebook.csv", "REPORT.HTML", "deep"):
+    for name in (
+        "alice",
+        '=HYPERLINK("evil.example","x")',
+        "+1",
+        "-2",
+        "@SUM(A1)",
+        os.fsdecode(b"bytes_\xff"),
+        "boom",
+        "gradebook.csv",
+        "REPORT.HTML",
+        "deep",
+    ):
         (subs / name).mkdir()
         (subs / name / FILE).write_text("x = 1\n")
     (subs / "boom" / "boom.txt").write_text("x")
@@ -350,29 +442,36 @@ def test_a_batch_never_dies_for_one_student(tmp_path, monkeypatch):
     by = {o.student: o for o in outcomes}
     assert len(by) == 13 and summary["submissions"] == 13
     assert by["alice"].status == "ok" and by[os.fsdecode(b"bytes_\xff")].status == "ok"
-    expected = {"boom": ("grader error", "the grader itself broke"),
-                "gradebook.csv": ("rejected", "keeps for its own reports"),
-                "REPORT.HTML": ("rejected", "keeps for its own reports"),
-                "deep": ("rejected", "nested more than"), "enc": ("rejected", "encrypted"),
-                "bad": ("rejected", "could not be unpacked"),
-                "clash": ("rejected", "could not be unpacked")}
+    expected = {
+        "boom": ("grader error", "the grader itself broke"),
+        "gradebook.csv": ("rejected", "keeps for its own reports"),
+        "REPORT.HTML": ("rejected", "keeps for its own reports"),
+        "deep": ("rejected", "nested more than"),
+        "enc": ("rejected", "encrypted"),
+        "bad": ("rejected", "could not be unpacked"),
+        "clash": ("rejected", "could not be unpacked"),
+    }
     for student, (status, says) in expected.items():
         assert (by[student].status, says in by[student].message) == (status, True), by[student]
         if student not in ("gradebook.csv", "REPORT.HTML"):
             assert json.loads((out / student / "results.json").read_text())["score"] == 0
-    assert "broke" not in (out / "boom" / "results.json").read_text()  # the student sees no internals
+    assert (
+        "broke" not in (out / "boom" / "results.json").read_text()
+    )  # the student sees no internals
     assert (out / "gradebook.csv").is_file() and (out / "report.html").is_file()
     raw = (out / "gradebook.csv").read_bytes()
     rows = {r["student"]: r for r in csv.DictReader(raw.decode("utf-8").splitlines())}
-    for name in ("=HYPERLINK(\"evil.example\",\"x\")", "+1", "-2", "@SUM(A1)"):
-        assert "'" + name in rows, sorted(rows)   # shown as text, never run as a formula
-    assert not any(cell.startswith(batch.FORMULA_START) for r in rows.values() for cell in r.values())
+    for name in ('=HYPERLINK("evil.example","x")', "+1", "-2", "@SUM(A1)"):
+        assert "'" + name in rows, sorted(rows)  # shown as text, never run as a formula
+    assert not any(
+        cell.startswith(batch.FORMULA_START) for r in rows.values() for cell in r.values()
+    )
     assert "bytes_\\udcff" in rows and rows["deep"]["message"]
     (out / "report.html").read_bytes().decode("utf-8")
     unnest(subs / "deep")
 
 
-HOSTILE_TAIL = '''
+HOSTILE_TAIL = """
 import builtins, os, sys, tempfile, torch
 sys.modules["torch.nn"] = None                   # what it imports next breaks
 torch.set_default_dtype(torch.float64)
@@ -390,7 +489,7 @@ for folder in (tempfile.gettempdir(), os.path.expanduser("~"), "."):
     except OSError:
         pass
 os.chdir("/")
-'''
+"""
 
 
 def test_one_grading_server_leaks_nothing_into_the_next_submission(tmp_path, monkeypatch):
@@ -403,15 +502,23 @@ def test_one_grading_server_leaks_nothing_into_the_next_submission(tmp_path, mon
     def counted(server):
         starts.append(server)
         real_start(server)
+
     monkeypatch.setattr(batch.GradingServer, "_start", counted)
     subs = tmp_path / "subs"
     hostile = shutil.copytree(SOLUTIONS / HW, subs / "a_hostile")
     with open(hostile / FILE, "a") as f:
         f.write(HOSTILE_TAIL)
     shutil.copytree(SOLUTIONS / HW, subs / "b_reference")
-    outcomes = batch.grade_folders(HW, {"a_hostile": hostile, "b_reference": subs / "b_reference"},
-                                   tmp_path / "out", jobs=1, progress=False)
+    outcomes = batch.grade_folders(
+        HW,
+        {"a_hostile": hostile, "b_reference": subs / "b_reference"},
+        tmp_path / "out",
+        jobs=1,
+        progress=False,
+    )
     by = {o.student: o for o in outcomes}
-    assert len(starts) == 1 and not starts[0].broken   # one warm server graded both
+    assert len(starts) == 1 and not starts[0].broken  # one warm server graded both
     assert by["b_reference"].score == by["b_reference"].max_score == 24, by["b_reference"]
-    assert json.loads((tmp_path / "out" / "b_reference" / "results.json").read_text())["score"] == 24
+    assert (
+        json.loads((tmp_path / "out" / "b_reference" / "results.json").read_text())["score"] == 24
+    )

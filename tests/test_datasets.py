@@ -1,6 +1,7 @@
 """Data sets load through torchvision's real classes from small generated files,
 offline, and always say which source they came from; the graders' own idx
 reader gives exactly what torchvision gives, and grading needs no torchvision."""
+
 import gzip
 import os
 import shutil
@@ -14,7 +15,7 @@ import torch
 from autograder import datasets
 from autograder.core.assignment import REPO_ROOT
 
-REAL_MNIST = datasets.SHARED_DATA / "MNIST" / "raw"   # before the fixture hides it
+REAL_MNIST = datasets.SHARED_DATA / "MNIST" / "raw"  # before the fixture hides it
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +49,10 @@ def test_mnist_from_gzipped_files_like_shared_data(tmp_path, monkeypatch):
     shared = tmp_path / "shared" / "MNIST" / "raw"
     shared.mkdir(parents=True)
     for name in datasets.MNIST_FILES:
-        with open(plain / "MNIST" / "raw" / name, "rb") as src, gzip.open(shared / f"{name}.gz", "wb") as dst:
+        with (
+            open(plain / "MNIST" / "raw" / name, "rb") as src,
+            gzip.open(shared / f"{name}.gz", "wb") as dst,
+        ):
             shutil.copyfileobj(src, dst)
     monkeypatch.setattr(datasets, "SHARED_DATA", tmp_path / "shared")
     train, source = datasets.mnist(True)
@@ -74,8 +78,13 @@ def test_cifar10_real_format_from_a_named_folder(tmp_path):
     rng = np.random.default_rng(1)
     images = rng.integers(0, 256, (10, 3, 32, 32), dtype=np.uint8)
     labels = np.arange(10) % 10
-    datasets.write_cifar10_batches(tmp_path / "c", (images, labels), (images[:4], labels[:4]),
-                                   [str(k) for k in range(10)], "a tiny test set")
+    datasets.write_cifar10_batches(
+        tmp_path / "c",
+        (images, labels),
+        (images[:4], labels[:4]),
+        [str(k) for k in range(10)],
+        "a tiny test set",
+    )
     test, source = datasets.cifar10(False, root=tmp_path / "c")
     assert "tiny test set" in source and not datasets.is_real_cifar10(source)
     assert len(test) == 4 and (test.data.transpose(0, 3, 1, 2) == images[:4]).all()
@@ -104,14 +113,14 @@ def same_as_torchvision(root):
 
 def test_idx_reader_gives_what_torchvision_gives(tmp_path):
     same_as_torchvision(tiny_mnist(tmp_path / "mine")[0])
-    same_as_torchvision(None)                    # the embedded digits, written by write_mnist
+    same_as_torchvision(None)  # the embedded digits, written by write_mnist
     x, y, _ = datasets.mnist_tensors(True, limit=7)
     assert tuple(x.shape) == (7, 1, 28, 28) and len(y) == 7
 
 
 @pytest.mark.skipif(not REAL_MNIST.is_dir(), reason="no ../shared/data/MNIST here")
 def test_idx_reader_on_the_real_mnist_files_checks_their_md5():
-    same_as_torchvision(REAL_MNIST)              # 60,000 + 10,000 images, md5 checked
+    same_as_torchvision(REAL_MNIST)  # 60,000 + 10,000 images, md5 checked
 
 
 def test_idx_reader_rejects_bad_files_with_a_clear_message(tmp_path):
@@ -119,8 +128,11 @@ def test_idx_reader_rejects_bad_files_with_a_clear_message(tmp_path):
     raw = root / "MNIST" / "raw"
     images = raw / "train-images-idx3-ubyte"
     good = images.read_bytes()
-    for broken, says in ((good[:-1], "truncated"), (b"\0\0\x08\x01" + good[4:], "magic number 2049"),
-                         (b"", "magic number None")):
+    for broken, says in (
+        (good[:-1], "truncated"),
+        (b"\0\0\x08\x01" + good[4:], "magic number 2049"),
+        (b"", "magic number None"),
+    ):
         images.write_bytes(broken)
         with pytest.raises(RuntimeError, match=says):
             datasets.mnist_tensors(True, root=root)
@@ -169,8 +181,18 @@ assert ran >= 10 and not failed and "torchvision" not in {m.split(".")[0] for m 
 def test_grading_path_works_without_torchvision(tmp_path):
     """Gradescope's CPU build has no torchvision: every question file imports, and hw2
     (MNIST) grades to full marks, with `import torchvision` failing."""
-    env = {**os.environ, "AUTOGRADER_SHARED_DATA": str(tmp_path / "no-shared-data"),
-           "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO_ROOT)}
-    done = subprocess.run([sys.executable, "-c", NO_TORCHVISION, str(REPO_ROOT)], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "AUTOGRADER_SHARED_DATA": str(tmp_path / "no-shared-data"),
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", NO_TORCHVISION, str(REPO_ROOT)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]

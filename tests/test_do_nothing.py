@@ -7,6 +7,7 @@ replaced (through the AST) by one of the bodies below. Modules keep no layers
 `__init__`; trained weights (model.pt) are left out. Every public function of
 the student files must be listed here, so a new one cannot slip past.
 """
+
 import ast
 import shutil
 
@@ -14,75 +15,104 @@ import pytest
 from harness import SOLUTIONS, assert_zero, grade
 
 MODULE_INIT = "super().__init__()"
-KEEP = None   # keep the reference body (constructors that only store arguments)
+KEEP = None  # keep the reference body (constructors that only store arguments)
 
 # hw -> file -> qualified name -> (body returning zeros, body returning the input)
 # (one string for both when the function has no input of the right kind)
 NOTHING = {
-    "hw1_autograd": {"myrelu.py": {
-        "MyReLU.forward": ("return torch.zeros_like(input)", "return input"),
-        "MyReLU.backward": ("return torch.zeros_like(grad_output)", "return grad_output"),
-        "my_relu": ("return torch.zeros_like(x)", "return x"),
-        "grad_dot_squared": ("return torch.zeros_like(x)", "return x"),
-        "vector_jacobian_product": ("return torch.zeros_like(x)", "return x"),
-    }},
-    "hw2_logistic": {"logistic.py": {
-        "LogisticRegression.__init__": MODULE_INIT,
-        "LogisticRegression.forward": ("return torch.zeros(x.shape[0], 10)", "return x"),
-        "train": "return [0.0] * epochs",
-        "evaluate": "return 0.0",
-    }},
-    "hw3_sampler": {"sampler.py": {
-        "WithReplacementSampler.__init__": KEEP,
-        "WithReplacementSampler.__iter__": ("return iter([0] * self.num_samples)",
-                                            "return iter(range(len(self.data_source)))"),
-        "WithReplacementSampler.__len__": ("return 0", "return len(self.data_source)"),
-        "make_loader": "return DataLoader(dataset, batch_size=batch_size)",
-        "epoch_coverage": "return 0.0",
-    }},
-    "hw4_regularization": {"nets.py": {
-        "conv_output_size": ("return 0", "return n"),
-        **{f"{net}.{method}": body for net in ("Net", "DropoutNet", "BNNet", "MaxConvNet")
-           for method, body in (("__init__", MODULE_INIT),
-                                ("forward", ("return torch.zeros(x.shape[0], 10)", "return x")))},
-        "MyDropout.__init__": MODULE_INIT,
-        "MyDropout.forward": ("return torch.zeros_like(x)", "return x"),
-        "train_epoch": "return 0.0",
-        "evaluate": "return 0.0",
-    }},
-    "hw5_piecewise": {"piecewise.py": {
-        "ReLUNet2D.__init__": MODULE_INIT,
-        "ReLUNet2D.forward": ("return torch.zeros(x.shape[0], 1)", "return x"),
-        "gradient_field": "return torch.zeros(size, size, 2)",
-        "gradient_image": ("return torch.zeros(*field.shape[:2], 3)", "return field"),
-        "count_linear_regions": "return 0",
-        "plot_linear_regions": ("fig, ax = plt.subplots()\n"
-                                "ax.imshow(torch.zeros(size, size, 3).numpy())\n"
-                                "fig.savefig(path)\nreturn fig"),
-    }},
-    "hw6_multigrid": {"multigrid.py": {
-        "stiffness_matrix": "return torch.zeros(n - 1, n - 1, dtype=torch.float64)",
-        "load_vector": "return torch.zeros(n - 1, dtype=torch.float64)",
-        "restrict": ("return torch.zeros(*r.shape[:-1], (r.shape[-1] - 1) // 2, dtype=r.dtype)",
-                     "return r"),
-        "prolong": ("return torch.zeros(*e.shape[:-1], 2 * e.shape[-1] + 1, dtype=e.dtype)",
-                    "return e"),
-        "galerkin_coarse": ("m = (A.shape[-1] - 1) // 2\nreturn torch.zeros(m, m, dtype=A.dtype)",
-                            "return A"),
-        "v_cycle": ("return torch.zeros_like(b)", "return x"),
-        "solve": "return torch.zeros(n - 1, dtype=torch.float64)",
-    }},
-    "project_cifar10": {"models.py": {
-        "Normalize.__init__": MODULE_INIT,
-        "Normalize.forward": "return x",
-        "SmallVGG.__init__": MODULE_INIT,
-        "SmallVGG.forward": ("return torch.zeros(x.shape[0], 10)", "return x"),
-        "BasicBlock.__init__": MODULE_INIT,
-        "BasicBlock.forward": ("return torch.zeros_like(x)", "return x"),
-        "SmallResNet.__init__": MODULE_INIT,
-        "SmallResNet.forward": ("return torch.zeros(x.shape[0], 10)", "return x"),
-        "build_model": KEEP,   # returns SmallResNet(), which does nothing now
-    }},
+    "hw1_autograd": {
+        "myrelu.py": {
+            "MyReLU.forward": ("return torch.zeros_like(input)", "return input"),
+            "MyReLU.backward": ("return torch.zeros_like(grad_output)", "return grad_output"),
+            "my_relu": ("return torch.zeros_like(x)", "return x"),
+            "grad_dot_squared": ("return torch.zeros_like(x)", "return x"),
+            "vector_jacobian_product": ("return torch.zeros_like(x)", "return x"),
+        }
+    },
+    "hw2_logistic": {
+        "logistic.py": {
+            "LogisticRegression.__init__": MODULE_INIT,
+            "LogisticRegression.forward": ("return torch.zeros(x.shape[0], 10)", "return x"),
+            "train": "return [0.0] * epochs",
+            "evaluate": "return 0.0",
+        }
+    },
+    "hw3_sampler": {
+        "sampler.py": {
+            "WithReplacementSampler.__init__": KEEP,
+            "WithReplacementSampler.__iter__": (
+                "return iter([0] * self.num_samples)",
+                "return iter(range(len(self.data_source)))",
+            ),
+            "WithReplacementSampler.__len__": ("return 0", "return len(self.data_source)"),
+            "make_loader": "return DataLoader(dataset, batch_size=batch_size)",
+            "epoch_coverage": "return 0.0",
+        }
+    },
+    "hw4_regularization": {
+        "nets.py": {
+            "conv_output_size": ("return 0", "return n"),
+            **{
+                f"{net}.{method}": body
+                for net in ("Net", "DropoutNet", "BNNet", "MaxConvNet")
+                for method, body in (
+                    ("__init__", MODULE_INIT),
+                    ("forward", ("return torch.zeros(x.shape[0], 10)", "return x")),
+                )
+            },
+            "MyDropout.__init__": MODULE_INIT,
+            "MyDropout.forward": ("return torch.zeros_like(x)", "return x"),
+            "train_epoch": "return 0.0",
+            "evaluate": "return 0.0",
+        }
+    },
+    "hw5_piecewise": {
+        "piecewise.py": {
+            "ReLUNet2D.__init__": MODULE_INIT,
+            "ReLUNet2D.forward": ("return torch.zeros(x.shape[0], 1)", "return x"),
+            "gradient_field": "return torch.zeros(size, size, 2)",
+            "gradient_image": ("return torch.zeros(*field.shape[:2], 3)", "return field"),
+            "count_linear_regions": "return 0",
+            "plot_linear_regions": (
+                "fig, ax = plt.subplots()\n"
+                "ax.imshow(torch.zeros(size, size, 3).numpy())\n"
+                "fig.savefig(path)\nreturn fig"
+            ),
+        }
+    },
+    "hw6_multigrid": {
+        "multigrid.py": {
+            "stiffness_matrix": "return torch.zeros(n - 1, n - 1, dtype=torch.float64)",
+            "load_vector": "return torch.zeros(n - 1, dtype=torch.float64)",
+            "restrict": (
+                "return torch.zeros(*r.shape[:-1], (r.shape[-1] - 1) // 2, dtype=r.dtype)",
+                "return r",
+            ),
+            "prolong": (
+                "return torch.zeros(*e.shape[:-1], 2 * e.shape[-1] + 1, dtype=e.dtype)",
+                "return e",
+            ),
+            "galerkin_coarse": (
+                "m = (A.shape[-1] - 1) // 2\nreturn torch.zeros(m, m, dtype=A.dtype)",
+                "return A",
+            ),
+            "v_cycle": ("return torch.zeros_like(b)", "return x"),
+            "solve": "return torch.zeros(n - 1, dtype=torch.float64)",
+        }
+    },
+    "project_cifar10": {
+        "models.py": {
+            "Normalize.__init__": MODULE_INIT,
+            "Normalize.forward": "return x",
+            "SmallVGG.__init__": MODULE_INIT,
+            "SmallVGG.forward": ("return torch.zeros(x.shape[0], 10)", "return x"),
+            "BasicBlock.__init__": MODULE_INIT,
+            "BasicBlock.forward": ("return torch.zeros_like(x)", "return x"),
+            "SmallResNet.__init__": MODULE_INIT,
+            "SmallResNet.forward": ("return torch.zeros(x.shape[0], 10)", "return x"),
+            "build_model": KEEP,  # returns SmallResNet(), which does nothing now
+        }
+    },
 }
 
 

@@ -1,5 +1,6 @@
 """The engine turns every kind of broken submission into a results file with a
 plain message, and never shows grader internals."""
+
 import json
 import subprocess
 import sys
@@ -27,8 +28,11 @@ def test_broken_submission_gets_results_and_a_message(case, tmp_path):
     if source is not None:
         (tmp_path / "myrelu.py").write_text(source)
     out = tmp_path / "out" / "results.json"
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", HW, str(tmp_path),
-                           "--out", str(out)], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", HW, str(tmp_path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0
     results = json.loads(out.read_text())
     jsonschema.validate(results, RESULTS_SCHEMA)
@@ -41,8 +45,11 @@ def test_broken_submission_gets_results_and_a_message(case, tmp_path):
 
 def test_results_file_matches_schema(tmp_path):
     out = tmp_path / "results.json"
-    subprocess.run([sys.executable, "-m", "autograder", "grade", HW, str(SOLUTIONS / HW),
-                    "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", HW, str(SOLUTIONS / HW), "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     results = json.loads(out.read_text())
     jsonschema.validate(results, RESULTS_SCHEMA)
     assert results["score"] == sum(t["max_score"] for t in results["tests"])
@@ -50,10 +57,16 @@ def test_results_file_matches_schema(tmp_path):
 
 
 def test_check_runs_public_tests_only_and_explains(tmp_path):
-    (tmp_path / "myrelu.py").write_text((SOLUTIONS / HW / "myrelu.py").read_text().replace(
-        "        grad_input[input < 0] = 0\n", ""))
-    done = subprocess.run([sys.executable, "-m", "autograder", "check", HW, str(tmp_path)],
-                          capture_output=True, text=True)
+    (tmp_path / "myrelu.py").write_text(
+        (SOLUTIONS / HW / "myrelu.py")
+        .read_text()
+        .replace("        grad_input[input < 0] = 0\n", "")
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "check", HW, str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1
     assert "[FAIL] gradient" in done.stdout and "should be" in done.stdout
     assert "Public score: 9/14" in done.stdout
@@ -61,8 +74,11 @@ def test_check_runs_public_tests_only_and_explains(tmp_path):
 
 
 def test_timeout_costs_only_that_test(tmp_path):
-    source = (SOLUTIONS / HW / "myrelu.py").read_text().replace(
-        '    """The gradient of (x . y)^2', '    while True:\n        pass\n    """')
+    source = (
+        (SOLUTIONS / HW / "myrelu.py")
+        .read_text()
+        .replace('    """The gradient of (x . y)^2', '    while True:\n        pass\n    """')
+    )
     (tmp_path / "myrelu.py").write_text(source)
     report = grade(HW, tmp_path, only=["q1_forward", "q3_grad_dot_squared"])
     scores = report.by_file()
@@ -78,6 +94,6 @@ class LyingTensor(torch.Tensor):
 
 def test_plain_data_refuses_code():
     payload = plain.dumps({"x": torch.zeros(2).as_subclass(LyingTensor)})
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017  (any refusal will do: what matters is no code runs)
         plain.loads(payload)
     assert type(plain.round_trip(torch.zeros(2).as_subclass(LyingTensor))) is torch.Tensor

@@ -1,4 +1,5 @@
 """Item analysis: each figure is a named property of a small made-up class."""
+
 import pytest
 
 from autograder.core import items
@@ -6,18 +7,32 @@ from autograder.core import items
 
 def results(**cases) -> dict:
     """A results.json with these cases: name -> (score, max_score, output)."""
-    tests = [{"name": n.replace("__", ": "), "score": s, "max_score": m, "output": o,
-              "status": "passed" if s >= m else "failed", "visibility": "visible"}
-             for n, (s, m, o) in cases.items()]
+    tests = [
+        {
+            "name": n.replace("__", ": "),
+            "score": s,
+            "max_score": m,
+            "output": o,
+            "status": "passed" if s >= m else "failed",
+            "visibility": "visible",
+        }
+        for n, (s, m, o) in cases.items()
+    ]
     return {"score": sum(t["score"] for t in tests), "tests": tests}
 
 
 CLASS = {
     "strong": results(q1__easy=(1, 1, ""), q1__hard=(2, 2, ""), q2__broken=(0, 1, "boom")),
-    "middle": results(q1__easy=(1, 1, ""), q1__hard=(0, 2, "x is 0.52 but should be 0.9"),
-                      q2__broken=(0, 1, "boom")),
-    "weak": results(q1__easy=(0, 1, "missing"), q1__hard=(0, 2, "x is 0.61 but should be 0.9"),
-                    q2__broken=(0, 1, "boom")),
+    "middle": results(
+        q1__easy=(1, 1, ""),
+        q1__hard=(0, 2, "x is 0.52 but should be 0.9"),
+        q2__broken=(0, 1, "boom"),
+    ),
+    "weak": results(
+        q1__easy=(0, 1, "missing"),
+        q1__hard=(0, 2, "x is 0.61 but should be 0.9"),
+        q2__broken=(0, 1, "boom"),
+    ),
 }
 
 
@@ -49,7 +64,9 @@ def test_a_case_everyone_fails_or_passes_is_flagged_and_has_no_correlation():
     assert cases["q2: broken"]["flag"] == "every submission fails"
     assert cases["q2: broken"]["point_biserial"] is None
     assert cases["q1: easy"]["flag"] == ""
-    everyone = by_case(items.analyse({"a": results(q__t=(1, 1, "")), "b": results(q__t=(1, 1, ""))}))
+    everyone = by_case(
+        items.analyse({"a": results(q__t=(1, 1, "")), "b": results(q__t=(1, 1, ""))})
+    )
     assert everyone["q: t"]["flag"] == "every submission passes"
 
 
@@ -62,9 +79,22 @@ def test_question_means_and_pass_rates():
 
 def test_a_case_missing_from_one_results_file_counts_as_not_passed():
     """A submission whose grading stopped early has fewer cases: they score 0."""
-    partial = {**CLASS, "stopped": {"score": 0, "tests": [
-        {"name": "q1: easy", "score": 0, "max_score": 1, "output": "Not run", "status": "failed",
-         "visibility": "visible"}]}}
+    partial = {
+        **CLASS,
+        "stopped": {
+            "score": 0,
+            "tests": [
+                {
+                    "name": "q1: easy",
+                    "score": 0,
+                    "max_score": 1,
+                    "output": "Not run",
+                    "status": "failed",
+                    "visibility": "visible",
+                }
+            ],
+        },
+    }
     assert by_case(items.analyse(partial))["q1: hard"]["pass_rate"] == pytest.approx(0.25)
 
 
@@ -87,12 +117,14 @@ def test_item_analysis_of_a_class_of_mutants_and_alternatives(tmp_path):
     from harness import TEMPLATE, variant
 
     from autograder.core import batch, variants
+
     HW, FILE = "hw1_autograd", "myrelu.py"
     MUTANTS, ALTERNATIVES = variants.load(HW).MUTANTS, variants.load(HW).ALTERNATIVES
 
     root = tmp_path / "class"
     variant(HW, root / "reference", FILE, [])
     import shutil
+
     shutil.copytree(TEMPLATE / HW, root / "stub")
     for i, mutant in enumerate(MUTANTS.values()):
         variants.write(HW, root / f"mutant{i:02d}", mutant["replace"])

@@ -1,6 +1,7 @@
 """The package's layers hold: the sandbox imports only the standard library
 (and settings, which does too), the core never imports a verb, and a verb
 never imports another verb."""
+
 import ast
 import sys
 from pathlib import Path
@@ -31,9 +32,12 @@ def files(sub: str) -> list[Path]:
 
 def test_sandbox_imports_only_the_standard_library():
     for path in files("sandbox") + files("settings"):
-        outside = {name for name in imports_of(path)
-                   if name.split(".")[0] not in sys.stdlib_module_names
-                   and not name.startswith(("autograder.sandbox", "autograder.settings"))}
+        outside = {
+            name
+            for name in imports_of(path)
+            if name.split(".")[0] not in sys.stdlib_module_names
+            and not name.startswith(("autograder.sandbox", "autograder.settings"))
+        }
         assert not outside, f"{path.name} imports {sorted(outside)}"
 
 
@@ -46,6 +50,11 @@ def test_core_never_imports_a_verb():
 def test_a_verb_never_imports_another_verb():
     for path in files("verbs"):
         own = f"autograder.verbs.{path.stem}"
-        others = {n for n in imports_of(path) if n.startswith("autograder.verbs.")
-                  and not n.startswith(own) and n != "autograder.verbs.__init__"}
+        others = {
+            n
+            for n in imports_of(path)
+            if n.startswith("autograder.verbs.")
+            and not n.startswith(own)
+            and n != "autograder.verbs.__init__"
+        }
         assert not others, f"verbs/{path.name} imports {sorted(others)}"

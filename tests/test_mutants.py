@@ -2,18 +2,24 @@
 alone: the solution earns everything, the stub nothing, each known-wrong
 variant loses the points of the cases it names, and each alternative correct
 answer earns full marks. A new assignment needs no test file of its own."""
+
 import pytest
 from harness import SOLUTIONS, TEMPLATE, assert_full_marks, assert_loses, assert_zero, grade
 
 from autograder.core import variants
 from autograder.settings import COURSE, all_assignments
 
-WITH_VARIANTS = [hw for hw in all_assignments() if (COURSE.assignments / hw / "mutants.py").is_file()]
+WITH_VARIANTS = [
+    hw for hw in all_assignments() if (COURSE.assignments / hw / "mutants.py").is_file()
+]
 
 
 def cases(kind: str) -> list:
-    return [pytest.param(hw, name, id=f"{hw}: {name}")
-            for hw in WITH_VARIANTS for name in getattr(variants.load(hw), kind)]
+    return [
+        pytest.param(hw, name, id=f"{hw}: {name}")
+        for hw in WITH_VARIANTS
+        for name in getattr(variants.load(hw), kind)
+    ]
 
 
 @pytest.mark.parametrize("hw", all_assignments())
@@ -46,4 +52,6 @@ def test_a_mutant_cannot_silently_become_the_solution():
     """Replacing a name the solution does not define is an error, not a no-op."""
     with pytest.raises(AssertionError, match="defines no"):
         variants.apply("def f():\n    return 1\n", {"g": "def g():\n    return 2\n"})
-    assert "return 2" in variants.apply("def f():\n    return 1\n", {"f": "def f():\n    return 2\n"})
+    assert "return 2" in variants.apply(
+        "def f():\n    return 1\n", {"f": "def f():\n    return 2\n"}
+    )

@@ -2,6 +2,7 @@
 made in a temporary folder (handout, config, one test file with a helper
 module, a solution with markers) goes through `student`, `check`, `grade` and
 `zip` with no change to the package (docs/adding-an-assignment.md)."""
+
 import json
 import os
 import subprocess
@@ -22,7 +23,7 @@ files = ["tiny.py"]
 [params]
 size = 5
 ''',
-    f"assignments/{HW}/README.md": '''\
+    f"assignments/{HW}/README.md": """\
 # A tiny assignment
 
 Write `double(x)` in `tiny.py`: it returns `2 * x` for a tensor `x`.
@@ -32,7 +33,7 @@ Write `double(x)` in `tiny.py`: it returns `2 * x` for a tensor `x`.
 | question | points | what |
 |---|---|---|
 | q1_double | 3 | values; a hidden case with another shape |
-''',
+""",
     f"assignments/{HW}/tests/support/inputs.py": '''\
 """Inputs shared by this assignment's test files."""
 import torch
@@ -99,8 +100,14 @@ def course(tmp_path_factory):
 
 def autograder(course: Path, *args, cwd=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "AUTOGRADER_COURSE": str(course)}
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd or course,
-                          env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        cwd=cwd or course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_student_template_is_generated(course):

@@ -19,6 +19,7 @@ with (PNG and JSON written elsewhere, so they stay out of the student template):
 Retrain it whenever SmallResNet or build_model() changes (the full-marks test
 fails with "model.pt does not fit build_model()" until then).
 """
+
 import importlib.util
 import json
 import os
@@ -42,12 +43,14 @@ from autograder.core.assignment import REPO_ROOT
 HW, FILE = "project_cifar10", "models.py"
 ACCURACY = [f"q6_accuracy: accuracy_step_{k}" for k in range(1, 5)] + ["q6_accuracy: accuracy_full"]
 
+
 def load_models(folder):
     """The models.py of a submission folder, imported under a name of its own."""
-    spec = importlib.util.spec_from_file_location(f"models_{abs(hash(str(folder)))}",
-                                                  folder / "models.py")
+    spec = importlib.util.spec_from_file_location(
+        f"models_{abs(hash(str(folder)))}", folder / "models.py"
+    )
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module          # so torch.save can pickle a whole model
+    sys.modules[spec.name] = module  # so torch.save can pickle a whole model
     spec.loader.exec_module(module)
     return module
 
@@ -78,26 +81,30 @@ def untrained():
 CHECKPOINT_MUTANTS = {  # what model.pt holds -> the cases it must lose
     "a checkpoint of another architecture (SmallVGG's weights)": (
         lambda: load_models(SOLUTIONS / HW).SmallVGG().state_dict(),
-        ["q5_checkpoint: checkpoint_fits_build_model", *ACCURACY]),
+        ["q5_checkpoint: checkpoint_fits_build_model", *ACCURACY],
+    ),
     "a pickled module (torch.save(model))": (
         whole_model,
-        ["q5_checkpoint: checkpoint_is_state_dict", "q5_checkpoint: checkpoint_fits_build_model",
-         *ACCURACY]),
+        [
+            "q5_checkpoint: checkpoint_is_state_dict",
+            "q5_checkpoint: checkpoint_fits_build_model",
+            *ACCURACY,
+        ],
+    ),
     "a training checkpoint wrapping the weights": (
         lambda: {"model": reference_state(), "epoch": 8},
-        ["q5_checkpoint: checkpoint_is_state_dict", *ACCURACY]),
+        ["q5_checkpoint: checkpoint_is_state_dict", *ACCURACY],
+    ),
     "the state_dict of a DataParallel wrapper": (
         lambda: {"module." + k: v for k, v in reference_state().items()},
-        ["q5_checkpoint: checkpoint_fits_build_model", *ACCURACY]),
+        ["q5_checkpoint: checkpoint_fits_build_model", *ACCURACY],
+    ),
     "over the size cap (an extra 28 MB tensor)": (
         lambda: {**reference_state(), "extra": torch.zeros(7_000_000)},
-        ["q5_checkpoint: checkpoint_is_state_dict", "q5_checkpoint: checkpoint_finite"]),
-    "NaN in a weight": (
-        with_nan,
-        ["q5_checkpoint: checkpoint_finite"]),
-    "untrained weights (chance accuracy)": (
-        untrained,
-        ACCURACY),
+        ["q5_checkpoint: checkpoint_is_state_dict", "q5_checkpoint: checkpoint_finite"],
+    ),
+    "NaN in a weight": (with_nan, ["q5_checkpoint: checkpoint_finite"]),
+    "untrained weights (chance accuracy)": (untrained, ACCURACY),
 }
 
 
@@ -125,7 +132,7 @@ def identity_projections(state, model):
             new[key] = torch.full_like(target, 1.0 - module.eps)
         elif leaf == "weight":
             new[key] = torch.ones_like(target)
-        else:                          # bias, running_mean, num_batches_tracked
+        else:  # bias, running_mean, num_batches_tracked
             new[key] = torch.zeros_like(target)
     return new
 
@@ -144,9 +151,13 @@ def test_template_has_no_weights():
 
 SAYS = {  # checkpoint mutant -> (case, words its message must contain)
     "a pickled module (torch.save(model))": (
-        "q5_checkpoint: checkpoint_is_state_dict", ["weights_only=True", "model.state_dict()"]),
+        "q5_checkpoint: checkpoint_is_state_dict",
+        ["weights_only=True", "model.state_dict()"],
+    ),
     "the state_dict of a DataParallel wrapper": (
-        "q5_checkpoint: checkpoint_fits_build_model", ["'module.'"]),
+        "q5_checkpoint: checkpoint_fits_build_model",
+        ["'module.'"],
+    ),
 }
 
 
@@ -165,8 +176,12 @@ def test_checkpoint_mutant_loses_points(name, tmp_path):
 def test_train_py_running_at_import_is_reported(tmp_path):
     """train.py calling main() at import fails (here argparse exits on the grader's argv):
     it costs only the tests needing a name from train.py (none), and the report says so."""
-    folder = variant(HW, tmp_path / "mutant", "train.py",
-                     [('if __name__ == "__main__":\n    main()\n', "main()\n")])
+    folder = variant(
+        HW,
+        tmp_path / "mutant",
+        "train.py",
+        [('if __name__ == "__main__":\n    main()\n', "main()\n")],
+    )
     report = grade(HW, folder, only=["q1_shapes"])
     assert_full_marks(report)
     assert report.status == "import error"
@@ -176,11 +191,19 @@ def test_train_py_running_at_import_is_reported(tmp_path):
 def test_alternative_projection_shortcuts(tmp_path):
     """Every block with a 1x1 projection shortcut; model.pt = the reference's weights with
     identity projections, so the accuracy is the reference's."""
-    folder = variant(HW, tmp_path / "alt", FILE, [
-        ("        self.shortcut = nn.Identity()\n"
-         "        if stride != 1 or in_channels != out_channels:\n"
-         "            self.shortcut = nn.Sequential(",
-         "        if True:\n            self.shortcut = nn.Sequential(")])
+    folder = variant(
+        HW,
+        tmp_path / "alt",
+        FILE,
+        [
+            (
+                "        self.shortcut = nn.Identity()\n"
+                "        if stride != 1 or in_channels != out_channels:\n"
+                "            self.shortcut = nn.Sequential(",
+                "        if True:\n            self.shortcut = nn.Sequential(",
+            )
+        ],
+    )
     model = load_models(folder).build_model()
     torch.save(identity_projections(reference_state(), model), folder / "model.pt")
     assert_full_marks(grade(HW, folder))
@@ -189,9 +212,17 @@ def test_alternative_projection_shortcuts(tmp_path):
 def test_alternative_zero_initialised_residual_branches(tmp_path):
     """bn2 of every block starts at zero (Goyal et al.'s trick): a residual branch then adds
     nothing until it learns, which the shortcut check must not mistake for a missing branch."""
-    folder = variant(HW, tmp_path / "alt", FILE, [
-        ("        self.bn2 = nn.BatchNorm2d(out_channels)\n",
-         "        self.bn2 = nn.BatchNorm2d(out_channels)\n        nn.init.zeros_(self.bn2.weight)\n")])
+    folder = variant(
+        HW,
+        tmp_path / "alt",
+        FILE,
+        [
+            (
+                "        self.bn2 = nn.BatchNorm2d(out_channels)\n",
+                "        self.bn2 = nn.BatchNorm2d(out_channels)\n        nn.init.zeros_(self.bn2.weight)\n",
+            )
+        ],
+    )
     assert_full_marks(grade(HW, folder))
 
 
@@ -199,16 +230,49 @@ def test_train_py_end_to_end(tmp_path):
     """train.py, run briefly on the generated stand-in, writes model.pt, the curves and the
     metrics; the grader gives that checkpoint full marks and measures the accuracy train.py
     reported. A small VGG with other widths (an alternative correct answer) keeps it quick."""
-    folder = variant(HW, tmp_path / "trained", FILE, [
-        ("    return SmallResNet()\n", "    return SmallVGG(widths=(16, 32, 64, 128), hidden=128)\n")])
+    folder = variant(
+        HW,
+        tmp_path / "trained",
+        FILE,
+        [
+            (
+                "    return SmallResNet()\n",
+                "    return SmallVGG(widths=(16, 32, 64, 128), hidden=128)\n",
+            )
+        ],
+    )
     (folder / "model.pt").unlink()
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO_ROOT),
-           "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg"}
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(REPO_ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+    }
     env.pop("AUTOGRADER_DATA", None)
-    run = subprocess.run([sys.executable, "train.py", "--data", "generated", "--epochs", "3",
-                          "--batch-size", "32", "--lr", "0.05", "--device", "cpu",
-                          "--out", str(folder)],
-                         cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "train.py",
+            "--data",
+            "generated",
+            "--epochs",
+            "3",
+            "--batch-size",
+            "32",
+            "--lr",
+            "0.05",
+            "--device",
+            "cpu",
+            "--out",
+            str(folder),
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "generated CIFAR10 stand-in" in run.stdout, run.stdout
     for name in ("model.pt", "training_curves.png", "metrics.json"):
@@ -256,6 +320,9 @@ def test_broken_models_py_keeps_the_checkpoint_file_test(tmp_path):
     folder = variant(HW, tmp_path / "sub", FILE, [("def build_model():", "def build_model(:")])
     report = grade(HW, folder, only=["q1_shapes", "q5_checkpoint"])
     kept = {c.title for c in report.cases if c.passed}
-    assert kept == {"q5_checkpoint: checkpoint_is_state_dict", "q5_checkpoint: checkpoint_finite"}, kept
+    assert kept == {
+        "q5_checkpoint: checkpoint_is_state_dict",
+        "q5_checkpoint: checkpoint_finite",
+    }, kept
     for case in report.cases:
         assert case.passed or "models.py has a syntax error" in case.message, case.message

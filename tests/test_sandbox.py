@@ -7,6 +7,7 @@ the next submission graded gets its full score. Where a measure depends on the
 machine (cgroups, namespaces), the test runs every mode this machine gives:
 the cgroup, the watchdog without one (AUTOGRADER_CGROUP=0) and the weaker
 sandbox modes (AUTOGRADER_SANDBOX=uid / limits)."""
+
 import mmap
 import os
 import shutil
@@ -22,20 +23,25 @@ from autograder.core.engine import grade
 
 HW, FILE = "hw1_autograd", "myrelu.py"
 SOLUTION = (SOLUTIONS / HW / FILE).read_text()
-MODES = {"cgroup": {}, "watchdog": {"AUTOGRADER_CGROUP": "0"},
-         "limits": {"AUTOGRADER_SANDBOX": "limits"}}
-HERE = sandbox.check()   # what this machine gives, once
+MODES = {
+    "cgroup": {},
+    "watchdog": {"AUTOGRADER_CGROUP": "0"},
+    "limits": {"AUTOGRADER_SANDBOX": "limits"},
+}
+HERE = sandbox.check()  # what this machine gives, once
 NAMESPACES = HERE["mode"] == "namespaces"
 CGROUP = not HERE["cgroup"].startswith("none")
 
 
 def config(limits: str, test_timeout: int = 20) -> str:
-    return (f'name = "{HW}"\ntitle = "hw1, short limits"\nfiles = ["{FILE}"]\nseed = 0\nthreads = 1\n'
-            f"import_timeout = 60\ntest_timeout = {test_timeout}\nsubmission_timeout = 120\n"
-            f"[params]\natol = 1e-6\n[limits]\n{limits}\n"
-            # these attacks reach for frames and fds on purpose: the tamper scan marks them
-            # "needs review" (test_tamper); here what counts is that the limits hold
-            f'[review]\non_tamper = "flag"\n')
+    return (
+        f'name = "{HW}"\ntitle = "hw1, short limits"\nfiles = ["{FILE}"]\nseed = 0\nthreads = 1\n'
+        f"import_timeout = 60\ntest_timeout = {test_timeout}\nsubmission_timeout = 120\n"
+        f"[params]\natol = 1e-6\n[limits]\n{limits}\n"
+        # these attacks reach for frames and fds on purpose: the tamper scan marks them
+        # "needs review" (test_tamper); here what counts is that the limits hold
+        f'[review]\non_tamper = "flag"\n'
+    )
 
 
 def limit_status(report) -> str:
@@ -46,12 +52,14 @@ def limit_status(report) -> str:
 @pytest.fixture
 def assignment(tmp_path, monkeypatch):
     """hw1 with its own config.toml: call it with the [limits] lines to use."""
+
     def make(limits: str, **kw) -> None:
         folder = tmp_path / "assignments" / HW
         if not folder.exists():
             shutil.copytree(REPO_ROOT / "assignments" / HW, folder)
         (folder / "config.toml").write_text(config(limits, **kw))
         monkeypatch.setenv("AUTOGRADER_ASSIGNMENTS", str(folder.parent))
+
     return make
 
 
@@ -59,9 +67,10 @@ def submit(tmp_path: Path, code: str, name="attack") -> Path:
     """The solution with `code` before its my_relu runs (ATTACK() at the top of it)."""
     folder = tmp_path / name
     folder.mkdir()
-    source = SOLUTION.replace('def my_relu(x):\n    """Apply MyReLU to a tensor of any shape."""\n',
-                              'def my_relu(x):\n    """Apply MyReLU to a tensor of any shape."""\n'
-                              "    ATTACK()\n")
+    source = SOLUTION.replace(
+        'def my_relu(x):\n    """Apply MyReLU to a tensor of any shape."""\n',
+        'def my_relu(x):\n    """Apply MyReLU to a tensor of any shape."""\n    ATTACK()\n',
+    )
     assert "ATTACK()" in source
     (folder / FILE).write_text("import os, sys, time\n" + code + "\n" + source)
     return folder
@@ -72,8 +81,9 @@ def our_cgroups() -> list[str]:
     left = []
     for _, _, point, _ in sandbox._cgroup_mounts():
         for folder, dirs, _ in os.walk(point):
-            left += [os.path.join(folder, d) for d in dirs
-                     if d.startswith(f"autograder-{os.getpid()}-")]
+            left += [
+                os.path.join(folder, d) for d in dirs if d.startswith(f"autograder-{os.getpid()}-")
+            ]
             if folder.count("/") > point.count("/") + 3:
                 dirs[:] = []
     return left
@@ -121,8 +131,9 @@ def ATTACK():
 
 
 @pytest.mark.parametrize("mode", ["cgroup", "watchdog", "limits"])
-def test_shared_memory_and_memfds_count_against_the_memory_limit(mode, assignment, tmp_path,
-                                                                 monkeypatch):
+def test_shared_memory_and_memfds_count_against_the_memory_limit(
+    mode, assignment, tmp_path, monkeypatch
+):
     use_mode(monkeypatch, mode)
     assignment("memory_mb = 1024")
     report = grade(HW, submit(tmp_path, SHARED_MEMORY), only=["q1_forward"])
@@ -130,8 +141,9 @@ def test_shared_memory_and_memfds_count_against_the_memory_limit(mode, assignmen
     assert any("1024 MB of memory" in p for p in report.problems), report.problems
     assert report.score < report.max_score
     how = "watchdog" if mode == "watchdog" or not CGROUP else "cgroup"
-    assert any(line.startswith("memory:") and how in line for line in report.sandbox), \
+    assert any(line.startswith("memory:") and how in line for line in report.sandbox), (
         report.sandbox
+    )
     assert_clean_and_next_is_full(report, tmp_path)
 
 
@@ -143,14 +155,14 @@ def test_the_watchdog_counts_memfds_and_shared_maps_once():
     try:
         os.write(fd, b"\1" * (64 * 2**20))
         held = sandbox.memory_mb(me)
-        shared = mmap.mmap(fd, 64 * 2**20)       # the same pages, now mapped too
+        shared = mmap.mmap(fd, 64 * 2**20)  # the same pages, now mapped too
         shared[:] = b"\2" * (64 * 2**20)
         mapped = sandbox.memory_mb(me, above_mb=0)
         shared.close()
     finally:
         os.close(fd)
     assert 60 < held - before < 70, (before, held)
-    assert 60 < mapped - before < 75, (before, mapped)   # not 128: counted once
+    assert 60 < mapped - before < 75, (before, mapped)  # not 128: counted once
 
 
 # -- the host's world-writable folders ------------------------------------------------------
@@ -186,16 +198,24 @@ def test_world_writable_folders_are_private_and_nothing_outlives_grading(assignm
             path.chmod(0o644)
             canaries.append(path)
     try:
-        report = grade(HW, submit(tmp_path, PRIVATE_FOLDERS.replace("__TOKEN__", token)
-                                           .replace("__REPO__", str(REPO_ROOT))),
-                       only=["q1_forward"])
+        report = grade(
+            HW,
+            submit(
+                tmp_path,
+                PRIVATE_FOLDERS.replace("__TOKEN__", token).replace("__REPO__", str(REPO_ROOT)),
+            ),
+            only=["q1_forward"],
+        )
     finally:
         for path in canaries:
             path.unlink()
     assert report.score == report.max_score, [c.message for c in report.cases]  # honest work
     for folder in ("/var/tmp", "/run/lock", "/dev/shm", "/tmp"):
-        assert not list(Path(folder).glob(f"left-by-student-{token}")) if \
-            os.path.isdir(folder) else True, f"a file outlived grading in {folder}"
+        assert (
+            not list(Path(folder).glob(f"left-by-student-{token}"))
+            if os.path.isdir(folder)
+            else True
+        ), f"a file outlived grading in {folder}"
     assert any(m.startswith("private /tmp, /var/tmp, /run/lock, /dev/shm") for m in report.sandbox)
     assert_clean_and_next_is_full(report, tmp_path)
 
@@ -206,7 +226,7 @@ def test_weaker_modes_say_the_shared_folders_are_not_private(mode, monkeypatch):
     report = sandbox.check()
     assert any("/var/tmp, /run/lock and /dev/shm" in m for m in report["missing"]), report
     assert report["host_folders_it_could_write"], "the check must show what it could write"
-    for folder in sandbox.SHARED_TMP:   # and the check leaves nothing behind
+    for folder in sandbox.SHARED_TMP:  # and the check leaves nothing behind
         assert not list(Path(folder).glob(f"autograder-check-{os.getpid()}")), folder
 
 
@@ -268,7 +288,9 @@ def _running(pid):
     except OSError:
         return False
 """
-SPINNERS_BETWEEN_PROBES = SPINNERS + """
+SPINNERS_BETWEEN_PROBES = (
+    SPINNERS
+    + """
 _started = {}   # probe -> spinners it started
 def ATTACK():
     frame, probe = sys._getframe(), None
@@ -281,16 +303,21 @@ def ATTACK():
     if probe not in _started:
         _started[probe] = _spin(2)
 """
-SPINNERS_FOR_CPU = SPINNERS + """
+)
+SPINNERS_FOR_CPU = (
+    SPINNERS
+    + """
 def ATTACK():
     _spin(3)
     time.sleep(60)                           # its own CPU time stays near 0
 """
+)
 
 
 @pytest.mark.parametrize("mode", ["cgroup", "limits"])
-def test_processes_started_by_a_probe_are_killed_when_it_returns(mode, assignment, tmp_path,
-                                                                monkeypatch):
+def test_processes_started_by_a_probe_are_killed_when_it_returns(
+    mode, assignment, tmp_path, monkeypatch
+):
     use_mode(monkeypatch, mode)
     assignment("processes = 32")
     report = grade(HW, submit(tmp_path, SPINNERS_BETWEEN_PROBES), only=["q1_forward"])
@@ -306,11 +333,15 @@ def test_cpu_time_is_counted_across_all_processes(mode, assignment, tmp_path, mo
     assignment("cpu_seconds = 8", test_timeout=40)
     started = time.monotonic()
     report = grade(HW, submit(tmp_path, SPINNERS_FOR_CPU), only=["q1_forward"])
-    assert limit_status(report) == "CPU limit", (limit_status(report), report.problems)  # no restart after
-    assert any("8 s of CPU time" in p and "all its processes together" in p
-               for p in report.problems), report.problems
+    assert limit_status(report) == "CPU limit", (
+        limit_status(report),
+        report.problems,
+    )  # no restart after
+    assert any(
+        "8 s of CPU time" in p and "all its processes together" in p for p in report.problems
+    ), report.problems
     assert report.score == 0
-    assert time.monotonic() - started < 120   # stopped by CPU time, not by the 40 s timeouts
+    assert time.monotonic() - started < 120  # stopped by CPU time, not by the 40 s timeouts
     assert_clean_and_next_is_full(report, tmp_path)
 
 
@@ -348,16 +379,24 @@ def test_cgroup_files_are_read_and_written_as_each_version_names_them(version, t
     version at most: this keeps the other one honest too)."""
     group = sandbox.Cgroup(version, {c: str(tmp_path) for c in sandbox.Cgroup.WANTED})
     group._limit(sandbox.Limits(memory_mb=300, processes=9, cpus=2))
-    read = lambda name: (tmp_path / name).read_text().strip()   # noqa: E731
+    read = lambda name: (tmp_path / name).read_text().strip()  # noqa: E731
     if version == "v2":
-        assert (read("memory.max"), read("pids.max"), read("cpu.max")) == \
-            (str(300 * 2**20), "9", "200000 100000")
+        assert (read("memory.max"), read("pids.max"), read("cpu.max")) == (
+            str(300 * 2**20),
+            "9",
+            "200000 100000",
+        )
         (tmp_path / "memory.events").write_text("low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n")
         (tmp_path / "cpu.stat").write_text("usage_usec 2500000\nuser_usec 2000000\n")
     else:
-        assert (read("memory.limit_in_bytes"), read("pids.max"), read("cpu.cfs_quota_us")) == \
-            (str(300 * 2**20), "9", "200000")
-        (tmp_path / "memory.oom_control").write_text("oom_kill_disable 0\nunder_oom 0\noom_kill 1\n")
+        assert (read("memory.limit_in_bytes"), read("pids.max"), read("cpu.cfs_quota_us")) == (
+            str(300 * 2**20),
+            "9",
+            "200000",
+        )
+        (tmp_path / "memory.oom_control").write_text(
+            "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n"
+        )
         (tmp_path / "cpuacct.usage").write_text("2500000000\n")
     (tmp_path / "cgroup.procs").write_text("12\n34\n")
     assert group.oom_kills() == 1 and group.cpu_seconds() == 2.5 and group.pids() == [12, 34]

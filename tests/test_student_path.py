@@ -3,6 +3,7 @@ repository: the wheel holds the engine and nothing of the answers; the handout
 zip, unpacked into an empty folder, is checked by the `autograder` command of a
 fresh virtual environment that got the grader from the wheel (torch is reused
 from this environment through a .pth file, so nothing is downloaded)."""
+
 import shutil
 import subprocess
 import sys
@@ -30,10 +31,16 @@ def built(tmp_path_factory) -> Path:
     source = tmp_path_factory.mktemp("source")
     for name in ("pyproject.toml", "MANIFEST.in", "README.md"):
         shutil.copy(REPO_ROOT / name, source / name)
-    shutil.copytree(REPO_ROOT / "autograder", source / "autograder",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out),
-                    str(source)], check=True, capture_output=True)
+    shutil.copytree(
+        REPO_ROOT / "autograder",
+        source / "autograder",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -53,8 +60,9 @@ def test_wheel_and_sdist_hold_the_engine_and_no_answer(built):
         assert "autograder/data/digits.npz" in names, kind
         for name in names:
             top = name.split("/", 1)[0]
-            assert top not in ("solutions", "assignments", "student_template", "tests"), \
+            assert top not in ("solutions", "assignments", "student_template", "tests"), (
                 f"{kind} holds {name}"
+            )
             assert not name.endswith(ANSWER_SUFFIXES), f"{kind} holds a checkpoint: {name}"
             assert "/tests/" not in name, f"{kind} holds a test file: {name}"
             assert not name.startswith("autograder/benchmarks"), f"{kind} holds {name}"
@@ -75,20 +83,44 @@ def newcomer(built, tmp_path_factory) -> dict:
     venv = home / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-                    "--disable-pip-version-check", str(built / handouts.WHEEL)], check=True)
-    site = subprocess.run([str(python), "-c", "import sysconfig; "
-                           "print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            "--disable-pip-version-check",
+            str(built / handouts.WHEEL),
+        ],
+        check=True,
+    )
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(site, "_torch_from_test_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(home / "home"),
-           "LANG": "C.UTF-8"}   # nothing of the test's own environment (PYTHONPATH, ...)
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
+        "HOME": str(home / "home"),
+        "LANG": "C.UTF-8",
+    }  # nothing of the test's own environment (PYTHONPATH, ...)
     return {"venv": venv, "env": env, "root": home}
 
 
 def run(newcomer, args, cwd: Path, **extra_env) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=cwd, env={**newcomer["env"], **extra_env},
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env={**newcomer["env"], **extra_env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def unpack_handout(hw: str, built: Path, newcomer: dict, name: str) -> Path:
@@ -103,9 +135,15 @@ def unpack_handout(hw: str, built: Path, newcomer: dict, name: str) -> Path:
 
 
 def test_the_grader_comes_from_the_wheel(newcomer):
-    done = run(newcomer, [str(newcomer["venv"] / "bin" / "python"), "-c",
-                          "import autograder, sys; print(autograder.__file__); print(sys.path)"],
-               cwd=newcomer["root"])
+    done = run(
+        newcomer,
+        [
+            str(newcomer["venv"] / "bin" / "python"),
+            "-c",
+            "import autograder, sys; print(autograder.__file__); print(sys.path)",
+        ],
+        cwd=newcomer["root"],
+    )
     location, path = done.stdout.splitlines()
     assert Path(location).is_relative_to(newcomer["venv"]), location
     assert str(REPO_ROOT) not in eval(path), "the repository is on the newcomer's sys.path"
@@ -121,10 +159,16 @@ def test_hw1_from_the_handout_zip(built, newcomer):
     assert stub.returncode == 1, stub.stdout + stub.stderr
     assert "Public score: 0/" in stub.stdout
     failures = stub.stdout.split("[FAIL]")[1:]
-    assert failures and all("Not written yet:" in f and "NotImplementedError" in f
-                            for f in failures), stub.stdout
-    assert all(any(name in f for name in ("my_relu", "MyReLU", "grad_dot_squared",
-                                          "vector_jacobian_product")) for f in failures)
+    assert failures and all(
+        "Not written yet:" in f and "NotImplementedError" in f for f in failures
+    ), stub.stdout
+    assert all(
+        any(
+            name in f
+            for name in ("my_relu", "MyReLU", "grad_dot_squared", "vector_jacobian_product")
+        )
+        for f in failures
+    )
     assert "Traceback" not in stub.stdout + stub.stderr
 
     shutil.copy(SOLUTIONS / "hw1_autograd" / "myrelu.py", folder / "myrelu.py")
@@ -135,7 +179,7 @@ def test_hw1_from_the_handout_zip(built, newcomer):
     assert got == total and float(total) > 0, right.stdout
 
     source = (folder / "myrelu.py").read_text()
-    wrong = source.replace("        grad_input[input < 0] = 0\n", "")   # passes all through
+    wrong = source.replace("        grad_input[input < 0] = 0\n", "")  # passes all through
     assert wrong != source
     (folder / "myrelu.py").write_text(wrong)
     q2 = run(newcomer, ["autograder", "check", "-q", "q2"], cwd=folder)
@@ -143,8 +187,9 @@ def test_hw1_from_the_handout_zip(built, newcomer):
     assert "q2_backward" in q2.stdout and "q1_forward" not in q2.stdout, q2.stdout
     message = q2.stdout.split("[FAIL] gradient:")[1].splitlines()[1]
     assert "x.grad" in message and "is wrong" in message and "should be 0" in message, message
-    from_parent = run(newcomer, ["autograder", "check", "hw1_autograd", "-q", "q1"],
-                      cwd=folder.parent)
+    from_parent = run(
+        newcomer, ["autograder", "check", "hw1_autograd", "-q", "q1"], cwd=folder.parent
+    )
     assert from_parent.returncode == 0 and "q1_forward" in from_parent.stdout, from_parent.stdout
 
 
@@ -157,8 +202,12 @@ def test_hw2_says_which_data_it_used(built, newcomer, tmp_path):
     assert offline.returncode == 0, offline.stdout + offline.stderr
     assert "embedded digits" in offline.stdout and "not MNIST" in offline.stdout
     if (SHARED_DATA / "MNIST" / "raw").is_dir():
-        named = run(newcomer, ["autograder", "check", "-q", "q4"], cwd=folder,
-                    AUTOGRADER_DATA=str(SHARED_DATA))
+        named = run(
+            newcomer,
+            ["autograder", "check", "-q", "q4"],
+            cwd=folder,
+            AUTOGRADER_DATA=str(SHARED_DATA),
+        )
         assert named.returncode == 0, named.stdout + named.stderr
         assert f"MNIST from {SHARED_DATA}" in named.stdout, named.stdout
 
@@ -170,14 +219,17 @@ def test_check_twice_gives_the_same_answer_and_helpers_import(built, newcomer):
     source = (SOLUTIONS / "hw1_autograd" / "myrelu.py").read_text()
     (folder / "relu_helpers.py").write_text("def positive_part(t):\n    return t.clamp(min=0)\n")
     (folder / "myrelu.py").write_text(
-        source.replace("import torch\n", "import torch\nfrom relu_helpers import positive_part\n", 1)
-              .replace("return input.clamp(min=0)", "return positive_part(input)"))
+        source.replace(
+            "import torch\n", "import torch\nfrom relu_helpers import positive_part\n", 1
+        ).replace("return input.clamp(min=0)", "return positive_part(input)")
+    )
     before = sorted(p.name for p in folder.rglob("*"))
     first, second = (run(newcomer, ["autograder", "check"], cwd=folder) for _ in range(2))
     assert first.returncode == 0, first.stdout + first.stderr
 
     def without_times(text):
         return [line.split(" (")[0] for line in text.splitlines()]
+
     assert without_times(first.stdout) == without_times(second.stdout)
     assert sorted(p.name for p in folder.rglob("*")) == before, "the check left files behind"
 

@@ -1,6 +1,7 @@
 """The code keeps the style the project set in pyproject.toml: `ruff check` and
 `ruff format --check` find nothing (student_template/ is generated, and
 checked against its sources by test_student_template)."""
+
 import shutil
 import subprocess
 import sys

@@ -1,6 +1,7 @@
 """The tamper scan (autograder/tamper.py): what it finds, what it must never find,
 and what a flagged submission gets ("needs review", 0 by default, scores kept when
 [review] on_tamper = "flag")."""
+
 import json
 import shutil
 from pathlib import Path
@@ -29,8 +30,12 @@ HWS = sorted(p.parent.name for p in (REPO_ROOT / "assignments").glob("*/config.t
 
 def scan(hw: str, folder: Path) -> list[str]:
     tests = assignment.test_files(hw)
-    return [str(f) for f in tamper.scan_folder(
-        folder, {p.stem for p in tests}, tamper.probe_names_of([p.read_text() for p in tests]))]
+    return [
+        str(f)
+        for f in tamper.scan_folder(
+            folder, {p.stem for p in tests}, tamper.probe_names_of([p.read_text() for p in tests])
+        )
+    ]
 
 
 @pytest.mark.parametrize("hw", HWS)
@@ -43,7 +48,7 @@ def test_honest_work_is_never_flagged(hw, tmp_path):
     for i, edit in enumerate(edits):
         folders.append(variants.write(hw, tmp_path / f"v{i}", edit["replace"], edit.get("file")))
     notebook = TEMPLATE / hw / f"{hw}.ipynb"
-    if notebook.is_file():   # the notebook edition, graded from its cells
+    if notebook.is_file():  # the notebook edition, graded from its cells
         (tmp_path / "nb").mkdir()
         shutil.copy(notebook, tmp_path / "nb")
         nb.write_module(tmp_path / "nb", hw, assignment.config(hw).files)
@@ -52,7 +57,7 @@ def test_honest_work_is_never_flagged(hw, tmp_path):
     assert not any(found.values()), {k: v for k, v in found.items() if v}
 
 
-FLAGGED = {   # one line of each kind the rules forbid -> words the finding must hold
+FLAGGED = {  # one line of each kind the rules forbid -> words the finding must hold
     "import ctypes": "ctypes",
     "from ctypes import pythonapi": "ctypes",
     "import gc\nobjects = gc.get_objects()": "gc.get_objects",
@@ -120,9 +125,13 @@ def test_compiled_files_helpers_and_notebook_cells_are_read(tmp_path):
     (tmp_path / "fast.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "util.py").write_text("import ctypes\n")
-    notebook = {"cells": [{"cell_type": "code", "source": "import torch\n"},
-                          {"cell_type": "markdown", "source": "text"},
-                          {"cell_type": "code", "source": "x = 1\nimport sys\nf = sys._getframe()\n"}]}
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "source": "import torch\n"},
+            {"cell_type": "markdown", "source": "text"},
+            {"cell_type": "code", "source": "x = 1\nimport sys\nf = sys._getframe()\n"},
+        ]
+    }
     (tmp_path / "hw1_autograd.ipynb").write_text(json.dumps(notebook))
     nb.write_module(tmp_path, "hw1_autograd", ["myrelu.py"])
     found = scan("hw1_autograd", tmp_path)
@@ -142,8 +151,10 @@ def write_assignment(tmp_path: Path, on_tamper: str) -> Path:
 
 @pytest.mark.parametrize("attack", ["forge_probe_modules", "answer_requests_itself"])
 def test_a_forged_answer_scores_zero_and_needs_review(attack, tmp_path):
-    code = {"forge_probe_modules": FORGE_PROBE_MODULES,
-            "answer_requests_itself": ANSWER_REQUESTS_ITSELF}[attack]
+    code = {
+        "forge_probe_modules": FORGE_PROBE_MODULES,
+        "answer_requests_itself": ANSWER_REQUESTS_ITSELF,
+    }[attack]
     folder = tmp_path / "sub"
     folder.mkdir()
     (folder / "myrelu.py").write_text(PRELUDE + WRONG + "\n" + code)
@@ -179,17 +190,18 @@ def test_only_the_grader_can_say_the_grader_failed(tmp_path, monkeypatch):
     folder = tmp_path / "sub"
     folder.mkdir()
     (folder / "myrelu.py").write_text(PRELUDE + SOLUTION + "\n" + FORGE_GRADER_ERROR)
-    report = grade("hw1_autograd", folder, only=["q1_forward"])   # no SandboxError
+    report = grade("hw1_autograd", folder, only=["q1_forward"])  # no SandboxError
     assert report.score == 0 and "grader error" not in report.status
     assert report.status.startswith("needs review")
 
     tests = tmp_path / "tests"
     tests.mkdir()
     shutil.copy(REPO_ROOT / "assignments" / "hw1_autograd" / "tests" / "q1_forward.py", tests)
-    broken = tests / "q1_forward.py"   # imports in the grader, fails in the worker
-    broken.write_text('import os\nif os.environ.get("USER") == "student":\n'
-                      '    raise ImportError("a probe module the worker cannot import")\n'
-                      + broken.read_text())
+    broken = tests / "q1_forward.py"  # imports in the grader, fails in the worker
+    broken.write_text(
+        'import os\nif os.environ.get("USER") == "student":\n'
+        '    raise ImportError("a probe module the worker cannot import")\n' + broken.read_text()
+    )
     shutil.copytree(SOLUTIONS / "hw1_autograd", tmp_path / "honest")
     with pytest.raises(SandboxError, match="could not start"):
         grade("hw1_autograd", tmp_path / "honest", tests_dir=tests)
@@ -202,10 +214,11 @@ def test_under_otter_a_global_named_like_the_probe_cache_changes_nothing(tmp_pat
 
     def outputs(my_relu):
         return my_relu(torch.tensor([-1.0, 2.0]))
+
     outputs.__module__ = "q1_forward"
     call = probe(outputs)
 
-    class Claims(dict):   # "holds" every key, always with a full-marks answer
+    class Claims(dict):  # "holds" every key, always with a full-marks answer
         def __contains__(self, key):
             return True
 
@@ -217,7 +230,7 @@ def test_under_otter_a_global_named_like_the_probe_cache_changes_nothing(tmp_pat
         assert torch.equal(call(env), torch.tensor([-3.0, 6.0]))
     env = {"my_relu": lambda x: x.clamp(min=0)}
     assert torch.equal(call(env), torch.tensor([0.0, 2.0]))
-    assert set(env) == {"my_relu"}   # nothing written into the student's namespace
+    assert set(env) == {"my_relu"}  # nothing written into the student's namespace
     with pytest.raises(ProbeFailed):
         call({})
 
@@ -226,6 +239,7 @@ def test_judge_only_helpers_stay_in_the_grader():
     """The worker gets each test file's probes and what they reach, nothing a judge
     alone uses (a hidden check's reference computation): and the stripped file runs."""
     from autograder.core.assignment import probe_source
+
     tests = REPO_ROOT / "assignments"
     q5 = probe_source(tests / "hw6_multigrid" / "tests" / "q5_galerkin.py")
     q3 = probe_source(tests / "hw4_regularization" / "tests" / "q3_dropout_net.py")
@@ -277,5 +291,10 @@ def test_a_forged_report_of_how_loses_the_how_points(tmp_path):
     for title in ["q1_forward: uses_my_relu", "q3_grad_dot_squared: uses_autograd_grad"]:
         assert cases[title].score == 0, f"{title} kept its points"
     assert "does not call MyReLU.apply" in cases["q1_forward: uses_my_relu"].message
-    assert "does not call torch.autograd.grad" in cases["q3_grad_dot_squared: uses_autograd_grad"].message
-    assert cases["q1_forward: values"].passed and cases["q3_grad_dot_squared: random_vectors"].passed
+    assert (
+        "does not call torch.autograd.grad"
+        in cases["q3_grad_dot_squared: uses_autograd_grad"].message
+    )
+    assert (
+        cases["q1_forward: values"].passed and cases["q3_grad_dot_squared: random_vectors"].passed
+    )

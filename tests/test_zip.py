@@ -1,5 +1,6 @@
 """The Gradescope zip works: the real `otter run` on it gives the solution full
 marks and the stub zero, question by question equal to our engine's scores."""
+
 import json
 import os
 import subprocess
@@ -26,15 +27,32 @@ def zips(tmp_path_factory):
 
 def otter_scores(zip_path: Path, submission: Path, out: Path) -> dict[str, float]:
     out.mkdir()
-    subprocess.run([sys.executable, "-m", "otter", "run", "--no-logo", "-a", str(zip_path),
-                    "-o", str(out), str(submission)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "otter",
+            "run",
+            "--no-logo",
+            "-a",
+            str(zip_path),
+            "-o",
+            str(out),
+            str(submission),
+        ],
+        check=True,
+        capture_output=True,
+    )
     tests = json.loads((out / "results.json").read_text())["tests"]
     return {t["name"]: float(t["score"]) for t in tests if "score" in t}
 
 
 def test_zip_contents(zips):
     names = zipfile.ZipFile(zips["hw1_autograd"]).namelist()
-    assert "files/autograder/engine.py" in names and "files/assignments/hw1_autograd/config.toml" in names
+    assert (
+        "files/autograder/engine.py" in names
+        and "files/assignments/hw1_autograd/config.toml" in names
+    )
     assert any(n.startswith("tests/q") for n in names)
     assert not any("solutions" in n for n in names), "a solution leaked into the zip"
     requirements = zipfile.ZipFile(zips["hw1_autograd"]).read("environment.yml").decode()
@@ -50,12 +68,26 @@ def test_gradescope_run_autograder_grades_with_the_engine(zips, tmp_path):
     archive.extractall(tmp_path / "source")
     out = tmp_path / "results.json"
     # The same engine command, without the gradescope verb's container set-up (never run here).
-    subprocess.run([sys.executable, "-m", "autograder", "grade", "hw1_autograd",
-                    str(SOLUTIONS / "hw1_autograd"), "--out", str(out)],
-                   cwd=tmp_path / "source" / "files", check=True, capture_output=True,
-                   env={**os.environ, "PYTHONPATH": str(tmp_path / "source" / "files")})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            "hw1_autograd",
+            str(SOLUTIONS / "hw1_autograd"),
+            "--out",
+            str(out),
+        ],
+        cwd=tmp_path / "source" / "files",
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "source" / "files")},
+    )
     results = json.loads(out.read_text())
-    assert results["score"] == 24 and any(t["visibility"] == "after_published" for t in results["tests"])
+    assert results["score"] == 24 and any(
+        t["visibility"] == "after_published" for t in results["tests"]
+    )
 
 
 @pytest.mark.parametrize("hw", SINGLE_FILE)

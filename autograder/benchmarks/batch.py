@@ -11,6 +11,7 @@ every fresh Python process that grades pays):
 and the same batch the cold way (AUTOGRADER_WARM=0: one `python -m autograder
 grade` process per submission) for comparison.
 """
+
 import os
 import shutil
 import statistics
@@ -24,13 +25,16 @@ from autograder.core.assignment import REPO_ROOT
 from autograder.core.batch import grade_folders
 
 HW = "hw1_autograd"
-COPIES = 20        # of each of the three sources: 60 submissions
-SINGLE = 6         # submissions timed one at a time (--jobs 1)
+COPIES = 20  # of each of the three sources: 60 submissions
+SINGLE = 6  # submissions timed one at a time (--jobs 1)
 
 
 def bundled_batch(dest: Path, copies: int = COPIES) -> dict[str, Path]:
-    sources = {"solution": REPO_ROOT / "solutions" / HW, "stub": REPO_ROOT / "student_template" / HW,
-               "partial": REPO_ROOT / "tests" / "samples" / HW / "partial"}
+    sources = {
+        "solution": REPO_ROOT / "solutions" / HW,
+        "stub": REPO_ROOT / "student_template" / HW,
+        "partial": REPO_ROOT / "tests" / "samples" / HW / "partial",
+    }
     found = {}
     for i in range(copies):
         for name, source in sources.items():
@@ -65,22 +69,30 @@ def batch_rate(subs: dict[str, Path], out: Path, jobs: int, warm: bool) -> tuple
 
 def run() -> list[str]:
     torch_import = timed([sys.executable, "-c", "import torch"])
-    check = timed([sys.executable, "-m", "autograder", "check", HW, str(REPO_ROOT / "solutions" / HW)],
-                  repeats=2)
-    lines = [f"bare `python -c 'import torch'`: {torch_import:.2f} s",
-             f"`check {HW}` end to end: {check:.2f} s = {check / torch_import:.2f}x a torch import "
-             f"(goal <= 1.5x)"]
+    check = timed(
+        [sys.executable, "-m", "autograder", "check", HW, str(REPO_ROOT / "solutions" / HW)],
+        repeats=2,
+    )
+    lines = [
+        f"bare `python -c 'import torch'`: {torch_import:.2f} s",
+        f"`check {HW}` end to end: {check:.2f} s = {check / torch_import:.2f}x a torch import "
+        f"(goal <= 1.5x)",
+    ]
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         subs = bundled_batch(Path(tmp) / "subs")
         few = dict(list(subs.items())[:SINGLE])
         for warm in (True, False):
             kind = "warm servers" if warm else "cold (AUTOGRADER_WARM=0)"
             _, each = batch_rate(few, Path(tmp) / f"one-{warm}", 1, warm)
-            lines.append(f"grade-all {HW}, --jobs 1, {kind}: {each:.2f} s per submission = "
-                         f"{each / torch_import:.2f}x a torch import (goal <= 0.5x)")
+            lines.append(
+                f"grade-all {HW}, --jobs 1, {kind}: {each:.2f} s per submission = "
+                f"{each / torch_import:.2f}x a torch import (goal <= 0.5x)"
+            )
             rate, _ = batch_rate(subs, Path(tmp) / f"two-{warm}", 2, warm)
-            lines.append(f"grade-all {len(subs)} {HW} submissions, --jobs 2, {kind}: "
-                         f"{rate:.0f} submissions/min (goal >= 100) on {os.cpu_count()} CPUs")
+            lines.append(
+                f"grade-all {len(subs)} {HW} submissions, --jobs 2, {kind}: "
+                f"{rate:.0f} submissions/min (goal >= 100) on {os.cpu_count()} CPUs"
+            )
     return lines
 
 

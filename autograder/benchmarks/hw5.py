@@ -6,6 +6,7 @@ against the notes' double loop (one autograd call per point).
 The loop is timed on a smaller grid and scaled to the 160,000 points of a
 400 x 400 picture; the goal is a speed-up of at least 100x.
 """
+
 import importlib.util
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ import torch
 from autograder.core.assignment import REPO_ROOT
 
 SIZE = 400
-LOOP_SIZE = 40      # the double loop runs on LOOP_SIZE^2 points and is scaled up
+LOOP_SIZE = 40  # the double loop runs on LOOP_SIZE^2 points and is scaled up
 GOAL = 100.0
 
 
@@ -39,9 +40,10 @@ def notes_double_loop(net, size, extent=1.0):
     field = torch.zeros(size, size, 2)
     for i in range(size):
         for j in range(size):
-            q = torch.tensor([-extent + (j + 0.5) * step, -extent + (i + 0.5) * step],
-                             requires_grad=True)
-            grad, = torch.autograd.grad(net(q[None]).sum(), q)
+            q = torch.tensor(
+                [-extent + (j + 0.5) * step, -extent + (i + 0.5) * step], requires_grad=True
+            )
+            (grad,) = torch.autograd.grad(net(q[None]).sum(), q)
             field[i, j] = grad
     return field
 

@@ -26,6 +26,7 @@ small tensor operations; at 2^12 it is most of the cycle, which bends a plain
 fit below 1), and the step when the vectors outgrow the L2 cache (1 MB of
 float64 is 2^17 unknowns), after which each pass over them runs at memory speed.
 """
+
 import importlib.util
 import math
 import time
@@ -34,11 +35,13 @@ import torch
 
 from autograder.core.assignment import REPO_ROOT
 
-SIZES = [2 ** k for k in range(6, 14)]
-REF_UP_TO = 2 ** 12   # the reference solve on dense A: ~40 s more at 2^13, so it stops at the grader's limit
-FIT_FROM = 2 ** 10
-CYCLE_SIZES = [2 ** k for k in range(12, 21)]
-OVERHEAD_N = 2 ** 5   # a cycle here is all Python overhead: its cost per level
+SIZES = [2**k for k in range(6, 14)]
+REF_UP_TO = (
+    2**12
+)  # the reference solve on dense A: ~40 s more at 2^13, so it stops at the grader's limit
+FIT_FROM = 2**10
+CYCLE_SIZES = [2**k for k in range(12, 21)]
+OVERHEAD_N = 2**5  # a cycle here is all Python overhead: its cost per level
 TOL = 1e-8  # reachable in float64 up to 2^13 (the residual's rounding floor is ~1e-17 n^2)
 
 
@@ -52,7 +55,7 @@ def reference():
 
 
 def load(x):
-    return math.pi ** 2 * torch.sin(math.pi * x) + 4 * x
+    return math.pi**2 * torch.sin(math.pi * x) + 4 * x
 
 
 def stencil(x):
@@ -71,8 +74,9 @@ def matrix_free_v_cycle(ref, b, x, nu1=2, nu2=2):
     diagonal = 2.0 * n
     for _ in range(nu1):
         x = x + ref.OMEGA * (b - stencil(x)) / diagonal
-    coarse = matrix_free_v_cycle(ref, ref.restrict(b - stencil(x)),
-                                 torch.zeros(n // 2 - 1, dtype=b.dtype), nu1, nu2)
+    coarse = matrix_free_v_cycle(
+        ref, ref.restrict(b - stencil(x)), torch.zeros(n // 2 - 1, dtype=b.dtype), nu1, nu2
+    )
     x = x + ref.prolong(coarse)
     for _ in range(nu2):
         x = x + ref.OMEGA * (b - stencil(x)) / diagonal
@@ -86,8 +90,9 @@ def matrix_free_solve(ref, f, n, tol=TOL, max_cycles=50, count=False):
         if torch.linalg.norm(b - stencil(x)) <= tol * torch.linalg.norm(b) or cycles == max_cycles:
             break
         x = matrix_free_v_cycle(ref, b, x)
-    return (x, cycles, float(torch.linalg.norm(b - stencil(x)) / torch.linalg.norm(b))) \
-        if count else x
+    return (
+        (x, cycles, float(torch.linalg.norm(b - stencil(x)) / torch.linalg.norm(b))) if count else x
+    )
 
 
 def dense_solve(ref, f, n):
@@ -125,7 +130,7 @@ def per_cycle(ref, n, budget=0.3):
     g = torch.Generator().manual_seed(n)
     b = torch.randn(n - 1, generator=g, dtype=torch.float64)
     x = torch.randn(n - 1, generator=g, dtype=torch.float64)
-    once, _ = timed(lambda: matrix_free_v_cycle(ref, b, x))          # warm-up
+    once, _ = timed(lambda: matrix_free_v_cycle(ref, b, x))  # warm-up
     reps = max(1, int(budget / 5 / max(once, 1e-6)))
     best = float("inf")
     for _ in range(5):
@@ -138,9 +143,11 @@ def per_cycle(ref, n, budget=0.3):
 
 def cycle_table(ref) -> str:
     level_cost = per_cycle(ref, OVERHEAD_N) / math.log2(OVERHEAD_N)
-    rows = ["  matrix-free V-cycle (nu1 = nu2 = 2, down to 1 unknown), n = 2^12..2^20:",
-            f"  {'n':>11} {'ms/cycle':>9} {'ns/unknown':>11} {'overhead':>9} "
-            f"{'residual factor/cycle':>22}   solve to {TOL:g}: cycles, residual reached"]
+    rows = [
+        "  matrix-free V-cycle (nu1 = nu2 = 2, down to 1 unknown), n = 2^12..2^20:",
+        f"  {'n':>11} {'ms/cycle':>9} {'ns/unknown':>11} {'overhead':>9} "
+        f"{'residual factor/cycle':>22}   solve to {TOL:g}: cycles, residual reached",
+    ]
     times, work = [], []
     for n in CYCLE_SIZES:
         t = per_cycle(ref, n)
@@ -149,19 +156,25 @@ def cycle_table(ref) -> str:
         times.append(t)
         work.append((n, t - levels * level_cost))
         _, cycles, reached = matrix_free_solve(ref, load, n, count=True)
-        rows.append(f"  2^{int(levels):<2} {n:>7} {t * 1e3:>9.3f} {t / n * 1e9:>11.1f} "
-                    f"{levels * level_cost / t:>8.0%} {', '.join(f'{r:.3f}' for r in factors):>22}"
-                    f"   {cycles:>2} {reached:.1e}" + (" (under rounding: never met)"
-                                                     if reached > TOL else ""))
+        rows.append(
+            f"  2^{int(levels):<2} {n:>7} {t * 1e3:>9.3f} {t / n * 1e9:>11.1f} "
+            f"{levels * level_cost / t:>8.0%} {', '.join(f'{r:.3f}' for r in factors):>22}"
+            f"   {cycles:>2} {reached:.1e}"
+            + (" (under rounding: never met)" if reached > TOL else "")
+        )
     # the work left once the overhead is taken off, fitted where the work is most of it
     work = [(n, w) for (n, w), t in zip(work, times) if w > t / 2]
-    rows.append(f"  growth of a cycle over n = 2^12..2^20: n^{growth(CYCLE_SIZES, times):.2f} "
-                f"(goal <= 1.1); less the fixed {level_cost * 1e6:.0f} us per level (the "
-                f"'overhead' column, measured at n = {OVERHEAD_N}), over n = 2^"
-                f"{int(math.log2(work[0][0])) if len(work) > 1 else '-'}..2^20: n^"
-                + (f"{growth(*zip(*work)):.2f}" if len(work) > 1 else "- (too noisy here)"))
-    rows.append("  the factor does not grow with n (grader's limit 0.2, tested to 2^12), so a solve "
-                "to a fixed reduction costs a fixed number of cycles: O(n)")
+    rows.append(
+        f"  growth of a cycle over n = 2^12..2^20: n^{growth(CYCLE_SIZES, times):.2f} "
+        f"(goal <= 1.1); less the fixed {level_cost * 1e6:.0f} us per level (the "
+        f"'overhead' column, measured at n = {OVERHEAD_N}), over n = 2^"
+        f"{int(math.log2(work[0][0])) if len(work) > 1 else '-'}..2^20: n^"
+        + (f"{growth(*zip(*work)):.2f}" if len(work) > 1 else "- (too noisy here)")
+    )
+    rows.append(
+        "  the factor does not grow with n (grader's limit 0.2, tested to 2^12), so a solve "
+        "to a fixed reduction costs a fixed number of cycles: O(n)"
+    )
     return "\n".join(rows)
 
 
@@ -189,8 +202,10 @@ def run(verbose: bool = False) -> list[str]:
             worst = max(worst, float((dense - free).abs().max() / dense.abs().max()))
         say(f"hw6 multigrid, 1 thread, f = pi^2 sin(pi x) + 4x, tol = {TOL:g}")
         say(f"  matrix-free V-cycle agrees with the reference v_cycle to {worst:.1e} (n <= 2^10)")
-        say(f"  {'n':>6} {'dense LU s':>11} {'ref solve s':>12} {'matrix-free s':>14} "
-            f"{'LU/ref':>8} {'LU/free':>8} {'max|ref-LU|':>12}")
+        say(
+            f"  {'n':>6} {'dense LU s':>11} {'ref solve s':>12} {'matrix-free s':>14} "
+            f"{'LU/ref':>8} {'LU/free':>8} {'max|ref-LU|':>12}"
+        )
         table = []
         for n in SIZES:
             t_lu, u_lu = timed(lambda: dense_solve(ref, load, n))
@@ -204,23 +219,29 @@ def run(verbose: bool = False) -> list[str]:
             else:
                 t_ref, ref_text, ratio_text = None, f"{'-':>12}", f"{'-':>8}"
             table.append((n, t_lu, t_ref, t_free))
-            say(f"  {n:>6} {t_lu:>11.4f} {ref_text} {t_free:>14.4f} "
-                f"{ratio_text} {t_lu / t_free:>8.1f} {gap:>12.1e}")
+            say(
+                f"  {n:>6} {t_lu:>11.4f} {ref_text} {t_free:>14.4f} "
+                f"{ratio_text} {t_lu / t_free:>8.1f} {gap:>12.1e}"
+            )
         big = [row for row in table if row[0] >= FIT_FROM]
         sizes = [row[0] for row in big]
         ref_rows = [row for row in big if row[2] is not None]
         lu_exp = growth(sizes, [row[1] for row in big])
         free_exp = growth(sizes, [row[3] for row in big])
         ref_exp = growth([row[0] for row in ref_rows], [row[2] for row in ref_rows])
-        say(f"  growth exponent over n = {sizes[0]}..{sizes[-1]}: dense LU n^{lu_exp:.2f}, "
+        say(
+            f"  growth exponent over n = {sizes[0]}..{sizes[-1]}: dense LU n^{lu_exp:.2f}, "
             f"matrix-free multigrid n^{free_exp:.2f}; ref solve on dense A "
-            f"(n = {ref_rows[0][0]}..{ref_rows[-1][0]}) n^{ref_exp:.2f}")
+            f"(n = {ref_rows[0][0]}..{ref_rows[-1][0]}) n^{ref_exp:.2f}"
+        )
         faster = [n for n, t_lu, _, t_free in table if t_free < t_lu]
         ref_faster = [n for n, t_lu, t_ref, _ in table if t_ref is not None and t_ref < t_lu]
-        say(f"  matrix-free multigrid beats dense LU from n = {faster[0] if faster else 'never'} "
+        say(
+            f"  matrix-free multigrid beats dense LU from n = {faster[0] if faster else 'never'} "
             f"({table[-1][1] / table[-1][3]:.0f}x at n = {table[-1][0]}); the ref solve on dense A "
             f"beats it from n = {ref_faster[0] if ref_faster else f'never up to {REF_UP_TO}'} "
-            f"(each V-cycle recomputes R A P on dense matrices, O(n^2) per cycle)")
+            f"(each V-cycle recomputes R A P on dense matrices, O(n^2) per cycle)"
+        )
         say(cycle_table(ref))
     finally:
         torch.set_num_threads(threads)

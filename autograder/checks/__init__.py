@@ -4,6 +4,7 @@ Judge-side helpers (`expect_*`) run in the grading process on plain data and
 raise AssertionError with a message in the course's words. Probe-side helpers
 (`count_parameters`, ...) run in the worker beside student code.
 """
+
 import math
 
 import torch
@@ -19,8 +20,9 @@ def expect_tensor(seen, what: str) -> torch.Tensor:
 
 def expect_shape(seen, shape, what: str) -> torch.Tensor:
     expect_tensor(seen, what)
-    assert tuple(seen.shape) == tuple(shape), \
+    assert tuple(seen.shape) == tuple(shape), (
         f"{what} should have shape {tuple(shape)}, but it has shape {tuple(seen.shape)}."
+    )
     return seen
 
 
@@ -28,20 +30,30 @@ def expect_finite(seen: torch.Tensor, what: str) -> None:
     if seen.is_floating_point() or seen.is_complex():
         bad = ~torch.isfinite(seen)
         count = int(bad.sum())
-        assert count == 0, (f"{what} contains NaN or infinite values at {count} of "
-                            f"{seen.numel()} positions.")
+        assert count == 0, (
+            f"{what} contains NaN or infinite values at {count} of {seen.numel()} positions."
+        )
 
 
-def expect_close(seen, expected: torch.Tensor, what: str, *, atol: float = 1e-5,
-                 rtol: float = 1e-4, dtype: bool = False, mask: torch.Tensor | None = None):
+def expect_close(
+    seen,
+    expected: torch.Tensor,
+    what: str,
+    *,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    dtype: bool = False,
+    mask: torch.Tensor | None = None,
+):
     """`seen` matches `expected` in shape (and dtype if asked) and values.
 
     `mask` marks the positions that are compared (e.g. to skip x == 0 for ReLU).
     """
     expect_shape(seen, expected.shape, what)
     if dtype:
-        assert seen.dtype == expected.dtype, \
+        assert seen.dtype == expected.dtype, (
             f"{what} should have dtype {expected.dtype} (same as the input), but it has {seen.dtype}."
+        )
     expect_finite(seen, what)
     a, b = seen.double(), expected.double()
     wrong = ~torch.isclose(a, b, atol=atol, rtol=rtol)
@@ -55,17 +67,23 @@ def expect_close(seen, expected: torch.Tensor, what: str, *, atol: float = 1e-5,
         index_text = index if len(index) != 1 else index[0]
         raise AssertionError(
             f"{what} is wrong at {count} of {a.numel()} positions; for example at index "
-            f"{index_text} it is {a.flatten()[flat]:.6g} but should be {b.flatten()[flat]:.6g}.")
+            f"{index_text} it is {a.flatten()[flat]:.6g} but should be {b.flatten()[flat]:.6g}."
+        )
 
 
 def expect_number(seen, what: str) -> float:
     """A real number: a Python int or float, or a one-element real tensor (where a
     handout asks for a Python float, the test says so itself)."""
-    if (isinstance(seen, torch.Tensor) and seen.numel() == 1 and seen.dtype != torch.bool
-            and not seen.is_complex()):
+    if (
+        isinstance(seen, torch.Tensor)
+        and seen.numel() == 1
+        and seen.dtype != torch.bool
+        and not seen.is_complex()
+    ):
         seen = seen.item()
-    assert isinstance(seen, (int, float)) and not isinstance(seen, bool), \
+    assert isinstance(seen, (int, float)) and not isinstance(seen, bool), (
         f"{what} should be a number, but it is {describe(seen)}."
+    )
     assert math.isfinite(seen), f"{what} should be a finite number, but it is {seen}."
     return float(seen)
 
@@ -79,7 +97,8 @@ def expect_depends_on_input(seen, what: str) -> None:
     input (constant or zero logits) computes nothing."""
     expect_tensor(seen, what)
     assert len(seen) > 1 and not torch.allclose(seen, seen[:1].expand_as(seen)), (
-        f"{what} is the same for every input of the batch: it must depend on the input.")
+        f"{what} is the same for every input of the batch: it must depend on the input."
+    )
 
 
 # figure -> (value, threshold) compared by expect_at_least in the case being judged;
@@ -101,8 +120,9 @@ def only_when_right(check, what: str) -> None:
     try:
         check()
     except AssertionError as exc:
-        raise AssertionError(f"Not awarded: this check counts only when {what} is right, "
-                             f"and it is not. {exc}") from None
+        raise AssertionError(
+            f"Not awarded: this check counts only when {what} is right, and it is not. {exc}"
+        ) from None
 
 
 # -- probe side ---------------------------------------------------------------

@@ -11,6 +11,7 @@ correct implementation might effectively use.
 All bounds are two-sided and, except the chi-square one, exact inequalities
 (not normal approximations), so they are a little wider than 5 sigma.
 """
+
 import math
 from statistics import NormalDist
 

@@ -10,6 +10,7 @@ names bound to a callee (`apply = MyReLU.apply`) and helpers the student wrote
 
 A judge uses them *in addition to* what its probe observes: a case passes only if both agree.
 """
+
 import ast
 import inspect
 from pathlib import Path
@@ -53,7 +54,10 @@ def top_level(tree: ast.Module, name: str):
     """The last top-level def or class statement named `name` (the one Python keeps)."""
     found = None
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and node.name == name
+        ):
             found = node
     return found
 
@@ -77,19 +81,28 @@ def bind(node, aliases: dict[str, str], outer: dict[str, str]) -> None:
     elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
         for a in node.names:
             aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-    elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+    elif (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    ):
         target = node.targets[0].id
         value = dotted(node.value, {**outer, **aliases})
         aliases[target] = value if value is not None else f"<value {target}>"
-    elif isinstance(node, (ast.Assign, ast.For, ast.With)):   # unpacking: values, not aliases
-        targets = node.targets if isinstance(node, ast.Assign) else \
-            [node.target] if isinstance(node, ast.For) else [i.optional_vars for i in node.items]
+    elif isinstance(node, (ast.Assign, ast.For, ast.With)):  # unpacking: values, not aliases
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.For)
+            else [i.optional_vars for i in node.items]
+        )
         for target in targets:
             for name in ast.walk(target) if target is not None else []:
                 if isinstance(name, ast.Name):
                     aliases[name.id] = f"<value {name.id}>"
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        if aliases is not outer:   # a local def shadows the top-level name
+        if aliases is not outer:  # a local def shadows the top-level name
             aliases[node.name] = f"<local {node.name}>"
 
 
@@ -136,7 +149,7 @@ def called(tree: ast.Module, function: str) -> set[str]:
                     continue
                 found.add(callee)
                 if "." not in callee and find(tree, callee) is not None:
-                    todo.append(callee)            # a helper of the same file
+                    todo.append(callee)  # a helper of the same file
                 elif callee.split(".")[0] == "self" and name.count(".") == 1:
                     todo.append(f"{name.split('.')[0]}.{callee.split('.', 1)[1]}")
     return found

@@ -1,5 +1,6 @@
 """Where an assignment lives, its config, its test files and their helper
 modules, and what of them may be shown to the worker or to students."""
+
 import ast
 import sys
 import tomllib
@@ -8,10 +9,10 @@ from pathlib import Path
 
 from ..settings import COURSE, ENV_ASSIGNMENTS, IN_COURSE, PACKAGE_ROOT, REPO_ROOT, env  # noqa: F401
 
-BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"   # around answers in solutions/
-SUPPORT_DIR = "support"   # tests/support/<name>.py: helpers of one assignment's tests
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"  # around answers in solutions/
+SUPPORT_DIR = "support"  # tests/support/<name>.py: helpers of one assignment's tests
 
-_chosen: dict[str, Path] = {}   # hw -> folder named on the command line (see use_folder)
+_chosen: dict[str, Path] = {}  # hw -> folder named on the command line (see use_folder)
 
 
 class UnknownAssignment(LookupError):
@@ -57,12 +58,13 @@ def find_assignment_dir(hw: str) -> Path:
         if read_name(place) == hw:
             return place
     if IN_COURSE:
-        known = ", ".join(sorted(p.parent.name for p in
-                                 COURSE.assignments.glob("*/config.toml")))
+        known = ", ".join(sorted(p.parent.name for p in COURSE.assignments.glob("*/config.toml")))
         raise UnknownAssignment(f"Unknown assignment '{hw}'. Known assignments: {known}.")
-    raise UnknownAssignment(f"No folder for assignment '{hw}' here: run the command inside "
-                            f"the assignment folder you were given (the one with "
-                            f"config.toml), or name that folder.")
+    raise UnknownAssignment(
+        f"No folder for assignment '{hw}' here: run the command inside "
+        f"the assignment folder you were given (the one with "
+        f"config.toml), or name that folder."
+    )
 
 
 @dataclass
@@ -75,10 +77,10 @@ class Config:
     import_timeout: float = 60.0
     test_timeout: float = 30.0
     submission_timeout: float = 900.0
-    timeouts: dict = field(default_factory=dict)   # per test file stem
-    params: dict = field(default_factory=dict)     # numbers the tests use
-    limits: dict = field(default_factory=dict)     # [limits]: see sandbox.Limits
-    review: dict = field(default_factory=dict)     # [review]: on_tamper = "zero" | "flag"
+    timeouts: dict = field(default_factory=dict)  # per test file stem
+    params: dict = field(default_factory=dict)  # numbers the tests use
+    limits: dict = field(default_factory=dict)  # [limits]: see sandbox.Limits
+    review: dict = field(default_factory=dict)  # [review]: on_tamper = "zero" | "flag"
 
     @property
     def on_tamper(self) -> str:
@@ -115,13 +117,16 @@ def assignment_of(test_file: str) -> str:
     path = Path(test_file)
     if path.is_file() and read_name(path.resolve().parent.parent):
         return read_name(path.resolve().parent.parent)
-    for base in ([Path(env(ENV_ASSIGNMENTS))] if env(ENV_ASSIGNMENTS) else []) + \
-            [Path.cwd() / "assignments"]:
+    for base in ([Path(env(ENV_ASSIGNMENTS))] if env(ENV_ASSIGNMENTS) else []) + [
+        Path.cwd() / "assignments"
+    ]:
         names = [read_name(p.parent) for p in sorted(base.glob("*/config.toml"))]
         if len(names) == 1 and names[0]:
             return names[0]
-    raise UnknownAssignment(f"Cannot tell which assignment {path.name} belongs to: it is not in "
-                            f"an assignment's tests/ folder; name it: config(\"<hw>\").")
+    raise UnknownAssignment(
+        f"Cannot tell which assignment {path.name} belongs to: it is not in "
+        f'an assignment\'s tests/ folder; name it: config("<hw>").'
+    )
 
 
 def test_files(hw: str, tests_dir: Path | None = None) -> list[Path]:
@@ -136,8 +141,12 @@ def support_needed(sources: list[str], tests_dir: Path) -> list[Path]:
     todo = list(sources)
     while todo:
         for node in ast.walk(ast.parse(todo.pop())):
-            if (isinstance(node, ast.Call) and _calls(node, "support") and node.args
-                    and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and _calls(node, "support")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 name = node.args[0].value
                 path = tests_dir / SUPPORT_DIR / f"{name}.py"
                 if name not in needed and path.is_file():
@@ -150,7 +159,8 @@ def _is_judge(node: ast.stmt) -> bool:
     """A test case (`@test_case` function or `x = test_case(...)(...)`)."""
     if isinstance(node, ast.FunctionDef):
         return node.name.startswith("test_") or any(
-            _calls(d, "test_case") for d in node.decorator_list)
+            _calls(d, "test_case") for d in node.decorator_list
+        )
     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
         return any(_calls(n, "test_case") for n in ast.walk(node.value))
     return False
@@ -158,14 +168,19 @@ def _is_judge(node: ast.stmt) -> bool:
 
 def _calls(node: ast.AST, name: str) -> bool:
     func = node.func if isinstance(node, ast.Call) else node
-    return (isinstance(func, ast.Name) and func.id == name) or \
-           (isinstance(func, ast.Attribute) and func.attr == name)
+    return (isinstance(func, ast.Name) and func.id == name) or (
+        isinstance(func, ast.Attribute) and func.attr == name
+    )
 
 
 def _is_hidden(node: ast.stmt) -> bool:
-    return any(isinstance(n, ast.keyword) and n.arg == "hidden" and
-               isinstance(n.value, ast.Constant) and n.value.value is True
-               for n in ast.walk(node))
+    return any(
+        isinstance(n, ast.keyword)
+        and n.arg == "hidden"
+        and isinstance(n.value, ast.Constant)
+        and n.value.value is True
+        for n in ast.walk(node)
+    )
 
 
 def _drop_unused_helpers(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -173,23 +188,35 @@ def _drop_unused_helpers(body: list[ast.stmt]) -> list[ast.stmt]:
     while True:
         used = {n.id for node in body for n in ast.walk(node) if isinstance(n, ast.Name)}
         used |= {n.attr for node in body for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-        keep = [node for node in body if not (
-            isinstance(node, ast.FunctionDef) and not _is_judge(node) and node.name not in used)]
+        keep = [
+            node
+            for node in body
+            if not (
+                isinstance(node, ast.FunctionDef) and not _is_judge(node) and node.name not in used
+            )
+        ]
         if len(keep) == len(body):
             return keep
         body = keep
 
 
 def _is_probe(node: ast.stmt) -> bool:
-    return isinstance(node, ast.FunctionDef) and any(_calls(d, "probe") for d in node.decorator_list)
+    return isinstance(node, ast.FunctionDef) and any(
+        _calls(d, "probe") for d in node.decorator_list
+    )
 
 
 def _defines(node: ast.stmt) -> set[str]:
     """Top-level names a function, class or assignment binds."""
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {node.name}
-    targets = node.targets if isinstance(node, ast.Assign) else \
-        [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+    targets = (
+        node.targets
+        if isinstance(node, ast.Assign)
+        else [node.target]
+        if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+        else []
+    )
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
@@ -200,8 +227,9 @@ def probe_source(path: Path) -> str:
     tree = ast.parse(path.read_text())
     body = [node for node in tree.body if not _is_judge(node)]
     definitions = [node for node in body if _defines(node) and not _is_probe(node)]
-    needed = {n.id for node in body if _is_probe(node) for n in ast.walk(node)
-              if isinstance(n, ast.Name)}
+    needed = {
+        n.id for node in body if _is_probe(node) for n in ast.walk(node) if isinstance(n, ast.Name)
+    }
     kept: list[ast.stmt] = []
     while True:
         reached = [node for node in definitions if node not in kept and _defines(node) & needed]
@@ -238,6 +266,7 @@ def enclosing_names(source: str) -> dict[int, str]:
                     for line in range(child.lineno, child.end_lineno + 1):
                         names[line] = qual
                 visit(child, qual + ".")
+
     visit(ast.parse(source), "")
     return names
 
@@ -253,8 +282,11 @@ def strip_solutions(source: str, filename: str) -> str:
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
             where = names.get(number)
-            out.append(f'{indent}raise NotImplementedError("{where}")\n' if where else
-                       f"{indent}# TODO: your code here (see the handout)\n")
+            out.append(
+                f'{indent}raise NotImplementedError("{where}")\n'
+                if where
+                else f"{indent}# TODO: your code here (see the handout)\n"
+            )
         elif stripped.startswith(END):
             if not inside:
                 raise ValueError(f"{filename}:{number}: {END} without {BEGIN}")

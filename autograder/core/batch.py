@@ -29,6 +29,7 @@ would run as formulas are quoted. A student named like a report file
 while grading (an edit, or a sign that isolation failed), summary.json and the
 report warn.
 """
+
 import csv
 import hashlib
 import html
@@ -63,14 +64,28 @@ from .plain import (
 )
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
-SERVER_START_TIMEOUT = 300.0   # seconds for a grading server to import torch and the grader
-GRADE_SLACK = 60.0          # seconds on top of import + submission timeouts per grading process
+SERVER_START_TIMEOUT = 300.0  # seconds for a grading server to import torch and the grader
+GRADE_SLACK = 60.0  # seconds on top of import + submission timeouts per grading process
 RESULTS, META, LOG = "results.json", "grading.json", "grade.log"
-RESERVED = {"gradebook.csv", "summary.json", "histogram.png", "report.html", "items.json",
-            "questions.png"}  # report files
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # a spreadsheet runs such a cell
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
-              RuntimeError, NotImplementedError, ValueError)   # e.g. encrypted, damaged
+RESERVED = {
+    "gradebook.csv",
+    "summary.json",
+    "histogram.png",
+    "report.html",
+    "items.json",
+    "questions.png",
+}  # report files
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs such a cell
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)  # e.g. encrypted, damaged
 
 
 class Refused(Exception):
@@ -84,11 +99,11 @@ class Outcome:
     score: float
     max_score: float
     questions: dict[str, float] = field(default_factory=dict)
-    seconds: float = 0.0          # wall time of the grading process
+    seconds: float = 0.0  # wall time of the grading process
     grading_seconds: float = 0.0  # time the engine reports (execution_time)
     skipped: bool = False
     warnings: list[str] = field(default_factory=list)  # batch-wide, on one outcome only
-    message: str = ""             # why, when the status is not 'ok' (first line, short)
+    message: str = ""  # why, when the status is not 'ok' (first line, short)
 
 
 def shown(name: str) -> str:
@@ -114,7 +129,7 @@ def find_submissions(root: Path) -> dict[str, Path]:
                 found[path.name] = path
             elif path.suffix.lower() == ".zip" and path.is_file():
                 found.setdefault(path.stem, path)
-        except OSError:   # unreadable entry: graded (and refused) as a folder, with a row
+        except OSError:  # unreadable entry: graded (and refused) as a folder, with a row
             found.setdefault(path.name, path)
     return found
 
@@ -145,25 +160,31 @@ def hash_submission(path: Path) -> str:
         if path.is_file():
             size = path.stat().st_size
             if size > MAX_SUBMISSION_ZIP_BYTES:
-                raise Refused(f"The submitted zip file is more than "
-                              f"{MAX_SUBMISSION_ZIP_BYTES // 2**20} MB; submit only your code.")
+                raise Refused(
+                    f"The submitted zip file is more than "
+                    f"{MAX_SUBMISSION_ZIP_BYTES // 2**20} MB; submit only your code."
+                )
             _hash_file(digest, path, size, budget)
             return digest.hexdigest()
         count, stack = 0, [(path, b"", 0)]
         while stack:
             folder, rel, depth = stack.pop()
             if depth > MAX_SUBMISSION_DEPTH:
-                raise Refused(f"Your submission has folders nested more than "
-                              f"{MAX_SUBMISSION_DEPTH} deep; submit only your code.")
+                raise Refused(
+                    f"Your submission has folders nested more than "
+                    f"{MAX_SUBMISSION_DEPTH} deep; submit only your code."
+                )
             with os.scandir(folder) as entries:
                 entries = sorted(entries, key=lambda e: os.fsencode(e.name))
             for entry in entries:
-                if entry.name in ("__pycache__", ".git"):   # not copied for grading either
+                if entry.name in ("__pycache__", ".git"):  # not copied for grading either
                     continue
                 count += 1
                 if count > MAX_SUBMISSION_FILES:
-                    raise Refused(f"Your submission holds more than {MAX_SUBMISSION_FILES} "
-                                  f"files and folders; submit only your code.")
+                    raise Refused(
+                        f"Your submission holds more than {MAX_SUBMISSION_FILES} "
+                        f"files and folders; submit only your code."
+                    )
                 name = rel + os.fsencode(entry.name)
                 info = entry.stat(follow_symlinks=False)
                 digest.update(name + b"\0")
@@ -171,7 +192,7 @@ def hash_submission(path: Path) -> str:
                     digest.update(b"link:" + os.fsencode(os.readlink(entry.path)))
                 elif stat.S_ISDIR(info.st_mode):
                     stack.append((Path(entry.path), name + b"/", depth + 1))
-                elif stat.S_ISREG(info.st_mode):   # never a FIFO or device: they block
+                elif stat.S_ISREG(info.st_mode):  # never a FIFO or device: they block
                     _hash_file(digest, Path(entry.path), info.st_size, budget)
                 digest.update(b"\0")
     except OSError as exc:
@@ -185,8 +206,11 @@ def hash_grader(hw: str) -> str:
     places = [(PACKAGE_ROOT, "autograder"), (find_assignment_dir(hw), hw)]
     for base, label in places:
         for file in sorted(base.rglob("*")):
-            if file.is_file() and "__pycache__" not in file.parts and \
-                    file.suffix in (".py", ".toml", ".json", ".txt"):
+            if (
+                file.is_file()
+                and "__pycache__" not in file.parts
+                and file.suffix in (".py", ".toml", ".json", ".txt")
+            ):
                 digest.update(f"{label}/{file.relative_to(base)}".encode() + b"\0")
                 digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -215,16 +239,21 @@ def unpack(zip_path: Path, dest: Path, max_bytes: int) -> str:
             if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
                 return f"The submitted zip has an unsafe path: {shown(repr(entry.filename))}."
             if (entry.external_attr >> 16) & 0o170000 == 0o120000:
-                return (f"The submitted zip holds a link ({shown(entry.filename)}); links are "
-                        f"refused.")
+                return (
+                    f"The submitted zip holds a link ({shown(entry.filename)}); links are refused."
+                )
             if not parts or "__MACOSX" in parts:
                 continue
             if len(parts) > MAX_SUBMISSION_DEPTH:
-                return (f"The submitted zip has folders nested more than {MAX_SUBMISSION_DEPTH} "
-                        f"deep; submit only your code.")
+                return (
+                    f"The submitted zip has folders nested more than {MAX_SUBMISSION_DEPTH} "
+                    f"deep; submit only your code."
+                )
             if entry.flag_bits & 0x1:
-                return (f"The submitted zip has an encrypted file ({shown(entry.filename)}); "
-                        f"submit it without a password.")
+                return (
+                    f"The submitted zip has an encrypted file ({shown(entry.filename)}); "
+                    f"submit it without a password."
+                )
             target = dest.joinpath(*parts)
             try:
                 if entry.is_dir():
@@ -235,16 +264,20 @@ def unpack(zip_path: Path, dest: Path, max_bytes: int) -> str:
                     while block := src.read(1 << 20):
                         written += len(block)
                         if written > max_bytes:
-                            return (f"The submitted zip unpacks to more than "
-                                    f"{max_bytes // 2**20} MB; submit only your code.")
+                            return (
+                                f"The submitted zip unpacks to more than "
+                                f"{max_bytes // 2**20} MB; submit only your code."
+                            )
                         out.write(block)
-            except ZIP_ERRORS as exc:   # damaged data, a name both a file and a folder, ...
+            except ZIP_ERRORS as exc:  # damaged data, a name both a file and a folder, ...
                 why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-                return (f"The submitted zip could not be unpacked at {shown(entry.filename)} "
-                        f"({shown(str(why))}); make a new zip of your files.")
+                return (
+                    f"The submitted zip could not be unpacked at {shown(entry.filename)} "
+                    f"({shown(str(why))}); make a new zip of your files."
+                )
     try:
         inside = list(dest.iterdir())
-        if len(inside) == 1 and inside[0].is_dir():   # zipped the folder itself: unwrap it
+        if len(inside) == 1 and inside[0].is_dir():  # zipped the folder itself: unwrap it
             wrapper = inside[0].rename(dest.parent / f".{dest.name}-unwrap")
             for item in wrapper.iterdir():
                 item.rename(dest / item.name)
@@ -265,19 +298,35 @@ def outcome_from(student: str, data: dict, seconds: float = 0.0, skipped: bool =
     status = (data.get("extra_data") or {}).get("status", "ok")
     message = "" if status == "ok" else str(data.get("output", "")).split("\n")[0][:200]
     review = (data.get("extra_data") or {}).get("review") or []
-    if review:   # the lines the tamper scan found, for the person who reviews
+    if review:  # the lines the tamper scan found, for the person who reviews
         message = ("needs review: " + "; ".join(map(str, review)))[:300]
-    return Outcome(student, status, float(data.get("score", 0.0)), max_score, questions,
-                   seconds, float(data.get("execution_time", 0.0)), skipped, message=message)
+    return Outcome(
+        student,
+        status,
+        float(data.get("score", 0.0)),
+        max_score,
+        questions,
+        seconds,
+        float(data.get("execution_time", 0.0)),
+        skipped,
+        message=message,
+    )
 
 
 def grade_safely(hw: str, student: str, source: Path, out: Path, **options) -> Outcome:
     """The barrier around one student: whatever fails becomes that student's row
     (and results file, where one can be written); the batch goes on."""
     if student.lower() in RESERVED:
-        return Outcome(student, "rejected", 0.0, 0.0, message=(
-            f"The submission is named {student!r}, a name the grader keeps for its own "
-            f"reports: rename it to have it graded."))
+        return Outcome(
+            student,
+            "rejected",
+            0.0,
+            0.0,
+            message=(
+                f"The submission is named {student!r}, a name the grader keeps for its own "
+                f"reports: rename it to have it graded."
+            ),
+        )
     try:
         return grade_one(hw, student, source, out, **options)
     except Refused as exc:
@@ -286,10 +335,14 @@ def grade_safely(hw: str, student: str, source: Path, out: Path, **options) -> O
         status, message = "grader error", f"{type(exc).__name__}: {exc}"
         print(f"grader error on {shown(student)}: {shown(message)}", file=sys.stderr)
     try:
-        data = results.write_failure(out / student / RESULTS, message if status == "rejected"
-                                     else "The autograder could not grade this submission; "
-                                          "your instructor has been told. No points were lost.",
-                                     status=status)
+        data = results.write_failure(
+            out / student / RESULTS,
+            message
+            if status == "rejected"
+            else "The autograder could not grade this submission; "
+            "your instructor has been told. No points were lost.",
+            status=status,
+        )
         outcome = outcome_from(student, data)
     except Exception:  # noqa: BLE001  (no results file here: the row still says why)
         outcome = Outcome(student, status, 0.0, 0.0)
@@ -297,30 +350,45 @@ def grade_safely(hw: str, student: str, source: Path, out: Path, **options) -> O
     return outcome
 
 
-def grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
-              force: bool = False, hide: list[str] = (), servers=None) -> Outcome:
+def grade_one(
+    hw: str,
+    student: str,
+    source: Path,
+    out: Path,
+    *,
+    grader: str,
+    force: bool = False,
+    hide: list[str] = (),
+    servers=None,
+) -> Outcome:
     """Grade one submission in its own process; always leaves a results file."""
     server = servers.get() if servers is not None else None
     try:
-        return _grade_one(hw, student, source, out, grader=grader, force=force, hide=hide,
-                          server=server)
+        return _grade_one(
+            hw, student, source, out, grader=grader, force=force, hide=hide, server=server
+        )
     finally:
         if server is not None:
             servers.put(server)
 
 
-def _grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
-               force: bool, hide, server) -> Outcome:
+def _grade_one(
+    hw: str, student: str, source: Path, out: Path, *, grader: str, force: bool, hide, server
+) -> Outcome:
     folder = out / student
     folder.mkdir(parents=True, exist_ok=True)
     results_path, meta_path = folder / RESULTS, folder / META
-    key = {"submission": hash_submission(source), "grader": grader}   # may raise Refused
+    key = {"submission": hash_submission(source), "grader": grader}  # may raise Refused
     if not force and results_path.is_file() and meta_path.is_file():
         try:
             meta = json.loads(meta_path.read_text())
             if {k: meta.get(k) for k in key} == key:
-                return outcome_from(student, json.loads(results_path.read_text()),
-                                    meta.get("seconds", 0.0), skipped=True)
+                return outcome_from(
+                    student,
+                    json.loads(results_path.read_text()),
+                    meta.get("seconds", 0.0),
+                    skipped=True,
+                )
         except (ValueError, OSError):
             pass
     results_path.unlink(missing_ok=True)
@@ -335,42 +403,70 @@ def _grade_one(hw: str, student: str, source: Path, out: Path, *, grader: str,
         if problem:
             results.write_failure(results_path, problem, status="rejected")
         else:
-            run_grader(hw, target, results_path, folder / LOG,
-                       cfg.import_timeout + cfg.submission_timeout + GRADE_SLACK, hide,
-                       server=server)
+            run_grader(
+                hw,
+                target,
+                results_path,
+                folder / LOG,
+                cfg.import_timeout + cfg.submission_timeout + GRADE_SLACK,
+                hide,
+                server=server,
+            )
     seconds = time.monotonic() - started
     try:
         data = json.loads(results_path.read_text())
     except (ValueError, OSError):
         data = results.write_failure(
-            results_path, "The autograder could not finish grading this submission; your "
-                          "instructor has been told. No points were lost.", status="grader error")
+            results_path,
+            "The autograder could not finish grading this submission; your "
+            "instructor has been told. No points were lost.",
+            status="grader error",
+        )
     outcome = outcome_from(student, data, seconds)
-    meta_path.write_text(json.dumps({**key, "status": outcome.status, "score": outcome.score,
-                                     "seconds": round(seconds, 2)}, indent=2) + "\n")
+    meta_path.write_text(
+        json.dumps(
+            {**key, "status": outcome.status, "score": outcome.score, "seconds": round(seconds, 2)},
+            indent=2,
+        )
+        + "\n"
+    )
     return outcome
 
 
 def grader_environment(hide) -> dict:
     """The environment of every grading process of a batch."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT.parent),
-                                                      env.get("PYTHONPATH", "")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(PACKAGE_ROOT.parent), env.get("PYTHONPATH", "")])
+    )
     env["AUTOGRADER_HIDE"] = os.pathsep.join(filter(None, [*hide, env.get("AUTOGRADER_HIDE")]))
-    env["PYTHONIOENCODING"] = "utf-8:backslashreplace"   # its log never fails on a name
+    env["PYTHONIOENCODING"] = "utf-8:backslashreplace"  # its log never fails on a name
     return env
 
 
-def run_grader(hw: str, submission: Path, results_path: Path, log_path: Path,
-               limit: float, hide, server=None) -> None:
+def run_grader(
+    hw: str, submission: Path, results_path: Path, log_path: Path, limit: float, hide, server=None
+) -> None:
     if server is not None and server.grade(hw, submission, results_path, log_path, limit):
         return
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "autograder", "grade", hw, str(submission),
-             "--out", str(results_path)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=grader_environment(hide), start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "autograder",
+                "grade",
+                hw,
+                str(submission),
+                "--out",
+                str(results_path),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=grader_environment(hide),
+            start_new_session=True,
+        )
         try:
             process.wait(timeout=limit)
         except subprocess.TimeoutExpired:
@@ -381,8 +477,11 @@ def run_grader(hw: str, submission: Path, results_path: Path, log_path: Path,
 
 def write_time_limit(results_path: Path, limit: float) -> None:
     results.write_failure(
-        results_path, f"Grading this submission took longer than {limit:g} s in all, "
-                      f"the limit for one submission; it scored 0.", status="time limit")
+        results_path,
+        f"Grading this submission took longer than {limit:g} s in all, "
+        f"the limit for one submission; it scored 0.",
+        status="time limit",
+    )
 
 
 # -- long-lived grading servers ------------------------------------------------------------
@@ -397,20 +496,28 @@ class GradingServer:
         # One OpenMP/MKL thread while it imports, so the server stays single-threaded
         # (OpenMP starts its pool at load otherwise); each fork restores the batch's own.
         unset = [name for name in THREAD_VARIABLES if name not in env]
-        self.env = {**env, **{name: "1" for name in unset}, "AUTOGRADER_THREADS_UNSET": ",".join(unset)}
+        self.env = {
+            **env,
+            **{name: "1" for name in unset},
+            "AUTOGRADER_THREADS_UNSET": ",".join(unset),
+        }
         self.process: subprocess.Popen | None = None
         self.buffer = b""
-        self.broken = ""   # why it is not used any more
+        self.broken = ""  # why it is not used any more
 
     def _start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.core.batch"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env,
-            start_new_session=True)
+            [sys.executable, "-m", "autograder.core.batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=self.env,
+            start_new_session=True,
+        )
         hello = self._line(SERVER_START_TIMEOUT)
         if not hello or not hello.get("ready"):
             self._fail("it did not start")
-        elif hello.get("threads") != 1:   # forking a process with threads is not safe
+        elif hello.get("threads") != 1:  # forking a process with threads is not safe
             self._fail(f"it had {hello.get('threads')} threads before forking")
 
     def _fail(self, why: str) -> None:
@@ -434,8 +541,9 @@ class GradingServer:
         except ValueError:
             return None
 
-    def grade(self, hw: str, submission: Path, results_path: Path, log_path: Path,
-              limit: float) -> bool:
+    def grade(
+        self, hw: str, submission: Path, results_path: Path, log_path: Path, limit: float
+    ) -> bool:
         """Grade one submission in a fresh forked process; False if this server
         cannot (the caller then grades it the cold way)."""
         if self.broken:
@@ -444,20 +552,24 @@ class GradingServer:
             self._start()
             if self.broken:
                 return False
-        job = {"hw": hw, "submission": str(submission), "out": str(results_path),
-               "log": str(log_path)}
+        job = {
+            "hw": hw,
+            "submission": str(submission),
+            "out": str(results_path),
+            "log": str(log_path),
+        }
         try:
             self.process.stdin.write((json.dumps(job) + "\n").encode())
             self.process.stdin.flush()
         except OSError:
-            self.close()   # it died between submissions: the next one starts a new server
+            self.close()  # it died between submissions: the next one starts a new server
             return False
         started = self._line(30.0)
         if not started or "pid" not in started:
             self.close()
             return False
         done = self._line(limit)
-        if done is None:   # past the limit (or the server died): as the cold path does
+        if done is None:  # past the limit (or the server died): as the cold path does
             try:
                 os.killpg(started["pid"], signal.SIGKILL)
             except OSError:
@@ -466,7 +578,7 @@ class GradingServer:
             if done is None:
                 self.close()
             write_time_limit(results_path, limit)
-        return True   # the results file (or its absence) says the rest, as with a process
+        return True  # the results file (or its absence) says the rest, as with a process
 
     def close(self) -> None:
         if self.process is not None:
@@ -491,6 +603,7 @@ def serve() -> None:
     import torch  # noqa: F401  (paid once here, not per submission)
 
     from . import engine, report  # noqa: F401
+
     jobs = os.fdopen(os.dup(0), "rb")
     channel = os.fdopen(os.dup(1), "wb")
     null = os.open(os.devnull, os.O_RDWR)
@@ -510,20 +623,21 @@ def serve() -> None:
         if child == 0:
             code = 1
             try:
-                os.setsid()   # its own process group: a time limit kills it and what it started
+                os.setsid()  # its own process group: a time limit kills it and what it started
                 jobs.close()
                 channel.close()
                 log = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
                 os.dup2(log, 1)
                 os.dup2(log, 2)
                 os.close(log)
-                for name in unset:   # the thread count a fresh `grade` process would have
+                for name in unset:  # the thread count a fresh `grade` process would have
                     os.environ.pop(name, None)
                 if unset:
                     torch.set_num_threads(len(os.sched_getaffinity(0)))
                 code = report.grade_to_file(job["hw"], job["submission"], job["out"])
             except BaseException:  # noqa: BLE001  (its log says why; no results file follows)
                 import traceback
+
                 traceback.print_exc()
             finally:
                 sys.stdout.flush()
@@ -535,8 +649,16 @@ def serve() -> None:
 
 
 # -- a class -------------------------------------------------------------------------------
-def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int = 1,
-                  force: bool = False, progress: bool = True, hide=()) -> list[Outcome]:
+def grade_folders(
+    hw: str,
+    submissions: dict[str, Path],
+    out: Path,
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    progress: bool = True,
+    hide=(),
+) -> list[Outcome]:
     """Grade {student: folder or zip} into out/<student>/, `jobs` at a time."""
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -547,17 +669,28 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
     bar = None
     if progress:
         from tqdm import tqdm
-        bar = tqdm(total=len(submissions), desc=f"grading {hw}", unit="submission",
-                   file=sys.stderr)
+
+        bar = tqdm(total=len(submissions), desc=f"grading {hw}", unit="submission", file=sys.stderr)
     servers = None
     if os.environ.get("AUTOGRADER_WARM", "1") != "0":
-        servers = queue.SimpleQueue()   # one long-lived server per job, taken per submission
+        servers = queue.SimpleQueue()  # one long-lived server per job, taken per submission
         for _ in range(max(1, jobs)):
             servers.put(GradingServer(grader_environment(hide)))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_safely, hw, student, Path(path).resolve(), out,
-                               grader=grader, force=force, hide=hide, servers=servers): student
-                   for student, path in submissions.items()}
+        futures = {
+            pool.submit(
+                grade_safely,
+                hw,
+                student,
+                Path(path).resolve(),
+                out,
+                grader=grader,
+                force=force,
+                hide=hide,
+                servers=servers,
+            ): student
+            for student, path in submissions.items()
+        }
         try:
             for future in as_completed(futures):
                 outcomes.append(future.result())
@@ -565,9 +698,11 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
                     bar.update(1)
                     bar.set_postfix_str(f"{shown(futures[future])}: {outcomes[-1].status}")
                 now = hash_grader(hw)
-                if now != grader:   # an instructor's edit, or a submission that got out
-                    warning = (f"The grader's files changed while {shown(futures[future])} was being "
-                               f"graded: check them before trusting these results.")
+                if now != grader:  # an instructor's edit, or a submission that got out
+                    warning = (
+                        f"The grader's files changed while {shown(futures[future])} was being "
+                        f"graded: check them before trusting these results."
+                    )
                     warnings.append(warning)
                     print("WARNING: " + warning, file=sys.stderr)
                     grader = now
@@ -581,7 +716,7 @@ def grade_folders(hw: str, submissions: dict[str, Path], out: Path, *, jobs: int
             while servers is not None and not servers.empty():
                 servers.get().close()
     if warnings and outcomes:
-        outcomes[0].warnings = warnings   # carried to summary.json
+        outcomes[0].warnings = warnings  # carried to summary.json
     return sorted(outcomes, key=lambda o: o.student)
 
 
@@ -597,10 +732,13 @@ def summarize(outcomes: list[Outcome]) -> dict:
         "mean": round(statistics.fmean(scores), 3) if scores else None,
         "median": statistics.median(scores) if scores else None,
         "stdev": round(statistics.pstdev(scores), 3) if scores else None,
-        "min": min(scores, default=None), "max": max(scores, default=None),
+        "min": min(scores, default=None),
+        "max": max(scores, default=None),
         "status": statuses,
-        "question_means": {q: round(statistics.fmean(o.questions.get(q, 0.0)
-                                                     for o in outcomes), 3) for q in questions},
+        "question_means": {
+            q: round(statistics.fmean(o.questions.get(q, 0.0) for o in outcomes), 3)
+            for q in questions
+        },
         "graded_now": sum(not o.skipped for o in outcomes),
         "skipped_unchanged": sum(o.skipped for o in outcomes),
         "warnings": [w for o in outcomes for w in o.warnings],
@@ -614,22 +752,35 @@ def write_gradebook(outcomes: list[Outcome], path: Path, extra: dict | None = No
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         for o in outcomes:
-            writer.writerow({**{k: cell(v) for k, v in (extra or {}).items()},
-                             "student": cell(o.student),
-                             **{q: f"{o.questions.get(q, 0.0):g}" for q in questions},
-                             "total": f"{o.score:g}", "max": f"{o.max_score:g}",
-                             "status": cell(o.status), "message": cell(o.message)})
+            writer.writerow(
+                {
+                    **{k: cell(v) for k, v in (extra or {}).items()},
+                    "student": cell(o.student),
+                    **{q: f"{o.questions.get(q, 0.0):g}" for q in questions},
+                    "total": f"{o.score:g}",
+                    "max": f"{o.max_score:g}",
+                    "status": cell(o.status),
+                    "message": cell(o.message),
+                }
+            )
     return columns
 
 
 def write_histogram(outcomes: list[Outcome], path: Path, title: str) -> None:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     top = max((o.max_score for o in outcomes), default=1.0) or 1.0
     fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
-    ax.hist([o.score for o in outcomes], bins=min(20, max(5, int(top) + 1)), range=(0, top),
-            color="#4878a8", edgecolor="white")
+    ax.hist(
+        [o.score for o in outcomes],
+        bins=min(20, max(5, int(top) + 1)),
+        range=(0, top),
+        color="#4878a8",
+        edgecolor="white",
+    )
     ax.set_xlabel(f"score (of {top:g})")
     ax.set_ylabel("submissions")
     ax.set_title(title)
@@ -638,40 +789,47 @@ def write_histogram(outcomes: list[Outcome], path: Path, title: str) -> None:
     plt.close(fig)
 
 
-def write_html(hw: str, outcomes: list[Outcome], summary: dict, path: Path,
-               item_analysis: str = "") -> None:
+def write_html(
+    hw: str, outcomes: list[Outcome], summary: dict, path: Path, item_analysis: str = ""
+) -> None:
     e = html.escape
     questions = sorted({q for o in outcomes for q in o.questions})
     rows = "\n".join(
         f"<tr><td><a href='{e(quote(os.fsencode(o.student)))}/{RESULTS}'>{e(shown(o.student))}</a></td>"
         + "".join(f"<td>{o.questions.get(q, 0):g}</td>" for q in questions)
         + f"<td><b>{o.score:g}</b> / {o.max_score:g}</td><td title='{e(o.message)}'>{e(o.status)}</td>"
-          f"<td>{o.seconds:.1f}</td></tr>" for o in outcomes)
+        f"<td>{o.seconds:.1f}</td></tr>"
+        for o in outcomes
+    )
     status = ", ".join(f"{e(k)}: {v}" for k, v in sorted(summary["status"].items()))
-    means = "".join(f"<tr><td>{e(q)}</td><td>{m:g}</td></tr>"
-                    for q, m in summary["question_means"].items())
-    path.write_text(f"""<!doctype html>
+    means = "".join(
+        f"<tr><td>{e(q)}</td><td>{m:g}</td></tr>" for q, m in summary["question_means"].items()
+    )
+    path.write_text(
+        f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{e(hw)} grades</title>
 <style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}} td:first-child{{text-align:left}}</style>
 </head><body>
-<h1>{e(hw)}: {summary['submissions']} submissions</h1>
-<p>Mean {summary['mean']}, median {summary['median']}, standard deviation {summary['stdev']},
-min {summary['min']}, max {summary['max']} (of {summary['max_score']:g}).<br>
-Status: {status}. Graded now: {summary['graded_now']}, unchanged and skipped:
-{summary['skipped_unchanged']}.</p>
+<h1>{e(hw)}: {summary["submissions"]} submissions</h1>
+<p>Mean {summary["mean"]}, median {summary["median"]}, standard deviation {summary["stdev"]},
+min {summary["min"]}, max {summary["max"]} (of {summary["max_score"]:g}).<br>
+Status: {status}. Graded now: {summary["graded_now"]}, unchanged and skipped:
+{summary["skipped_unchanged"]}.</p>
 <img src="histogram.png" alt="score histogram">
 <h2>Questions (mean points)</h2><table>{means}</table>
 {item_analysis}
 <h2>Students</h2>
-<table><tr><th>student</th>{''.join(f'<th>{e(q)}</th>' for q in questions)}<th>total</th>
+<table><tr><th>student</th>{"".join(f"<th>{e(q)}</th>" for q in questions)}<th>total</th>
 <th>status</th><th>seconds</th></tr>
 {rows}
 </table>
-{''.join(f"<p><b>Warning:</b> {e(w)}</p>" for w in summary["warnings"])}
+{"".join(f"<p><b>Warning:</b> {e(w)}</p>" for w in summary["warnings"])}
 <p>Gradebook: <a href="gradebook.csv">gradebook.csv</a>, summary: <a href="summary.json">summary.json</a>.</p>
 </body></html>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 def write_reports(hw: str, outcomes: list[Outcome], out: Path) -> dict:
@@ -698,11 +856,19 @@ def class_results(outcomes: list[Outcome], out: Path) -> dict[str, dict]:
     return found
 
 
-def grade_all(hw: str, root: Path, out: Path, *, jobs: int = 1, force: bool = False,
-              progress: bool = True) -> tuple[list[Outcome], dict]:
+def grade_all(
+    hw: str, root: Path, out: Path, *, jobs: int = 1, force: bool = False, progress: bool = True
+) -> tuple[list[Outcome], dict]:
     submissions = find_submissions(root)
-    outcomes = grade_folders(hw, submissions, out, jobs=jobs, force=force, progress=progress,
-                             hide=[str(Path(root).resolve())])
+    outcomes = grade_folders(
+        hw,
+        submissions,
+        out,
+        jobs=jobs,
+        force=force,
+        progress=progress,
+        hide=[str(Path(root).resolve())],
+    )
     return outcomes, write_reports(hw, outcomes, out)
 
 
@@ -713,12 +879,16 @@ def main(hw: str, root: str, out: str, jobs: int, force: bool) -> int:
         return 2
     started = time.monotonic()
     outcomes, summary = grade_all(hw, Path(root), Path(out), jobs=jobs, force=force)
-    print(f"{hw}: {summary['submissions']} submissions in {time.monotonic() - started:.0f} s "
-          f"({summary['graded_now']} graded, {summary['skipped_unchanged']} unchanged); "
-          f"mean {summary['mean']}, median {summary['median']} of {summary['max_score']:g}; "
-          f"status {summary['status']}")
-    print(f"Wrote {out}/gradebook.csv, summary.json, histogram.png, report.html "
-          f"and {out}/<student>/results.json")
+    print(
+        f"{hw}: {summary['submissions']} submissions in {time.monotonic() - started:.0f} s "
+        f"({summary['graded_now']} graded, {summary['skipped_unchanged']} unchanged); "
+        f"mean {summary['mean']}, median {summary['median']} of {summary['max_score']:g}; "
+        f"status {summary['status']}"
+    )
+    print(
+        f"Wrote {out}/gradebook.csv, summary.json, histogram.png, report.html "
+        f"and {out}/<student>/results.json"
+    )
     return 0
 
 

@@ -5,6 +5,7 @@ they call runs in a worker process beside the student's code (see worker.py);
 only plain data comes back. One worker serves a whole submission and is
 restarted after a crash or a timeout, which cost only the test that caused it.
 """
+
 import importlib.util
 import inspect
 import json
@@ -37,10 +38,12 @@ from .assignment import (
     test_files,
 )
 
-LOG_TAIL = 2000    # characters of the student's own printing kept in results
+LOG_TAIL = 2000  # characters of the student's own printing kept in results
 WATCH_EVERY = 0.5  # seconds between checks of the worker's memory while waiting
-TAMPERED = ("The grader received an answer it did not ask for: your code wrote into the "
-            "grader's channel or answered in its place. This test scored 0.")
+TAMPERED = (
+    "The grader received an answer it did not ask for: your code wrote into the "
+    "grader's channel or answered in its place. This test scored 0."
+)
 
 
 @dataclass
@@ -51,8 +54,8 @@ class CaseResult:
     points: float
     hidden: bool
     score: float = 0.0
-    message: str = ""   # why it failed, for the student
-    note: str = ""      # what a passing judge reported (e.g. which data set was used)
+    message: str = ""  # why it failed, for the student
+    note: str = ""  # what a passing judge reported (e.g. which data set was used)
     seconds: float = 0.0
     figures: dict = field(default_factory=dict)  # figure -> (value, threshold) it compared
 
@@ -143,11 +146,16 @@ def copy_submission(source: Path, dest: Path, max_bytes: int) -> list[str]:
             total += size
             shutil.copyfile(path, dest / rel / name)
     if skipped_links:
-        problems.append("Links and special files in your submission were ignored: "
-                        + ", ".join(sorted(skipped_links)[:10]) + ".")
+        problems.append(
+            "Links and special files in your submission were ignored: "
+            + ", ".join(sorted(skipped_links)[:10])
+            + "."
+        )
     if skipped_big:
-        problems.append(f"Your submission is larger than the {max_bytes // 2**20} MB allowed; "
-                        f"these files were left out: " + ", ".join(sorted(skipped_big)[:10]) + ".")
+        problems.append(
+            f"Your submission is larger than the {max_bytes // 2**20} MB allowed; "
+            f"these files were left out: " + ", ".join(sorted(skipped_big)[:10]) + "."
+        )
     return problems
 
 
@@ -155,8 +163,11 @@ def hidden_paths(submission: Path) -> list[str]:
     """What the worker must not see: the grader's repository, the folder holding the
     submissions (classmates' work), every non-system top-level folder (other
     checkouts on the machine) and whatever $AUTOGRADER_HIDE names."""
-    paths = [*([str(COURSE.root)] if IN_COURSE else []), str(submission.parent),
-             *outside_system_dirs()]
+    paths = [
+        *([str(COURSE.root)] if IN_COURSE else []),
+        str(submission.parent),
+        *outside_system_dirs(),
+    ]
     paths += env_paths(ENV_HIDE)
     return paths
 
@@ -165,54 +176,75 @@ class WorkerSession:
     """The worker process for one submission, started on first use, always
     inside the sandbox (see autograder/sandbox/)."""
 
-    def __init__(self, cfg: Config, submission: Path, probe_modules: dict[str, str],
-                 support: list[Path] = ()):
+    def __init__(
+        self, cfg: Config, submission: Path, probe_modules: dict[str, str], support: list[Path] = ()
+    ):
         self.cfg = cfg
-        self.limits = Limits.from_config(cfg.limits, cpu_seconds=cfg.import_timeout +
-                                         cfg.submission_timeout)
+        self.limits = Limits.from_config(
+            cfg.limits, cpu_seconds=cfg.import_timeout + cfg.submission_timeout
+        )
         self.root = Path(tempfile.mkdtemp(prefix="autograder-"))
         lib = self.root / "lib"
-        shutil.copytree(PACKAGE_ROOT, lib / "autograder",
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            PACKAGE_ROOT, lib / "autograder", ignore=shutil.ignore_patterns("__pycache__")
+        )
         (lib / "assignments" / cfg.name).mkdir(parents=True)
-        shutil.copy(find_assignment_dir(cfg.name) / "config.toml",
-                    lib / "assignments" / cfg.name / "config.toml")
+        shutil.copy(
+            find_assignment_dir(cfg.name) / "config.toml",
+            lib / "assignments" / cfg.name / "config.toml",
+        )
         probes = self.root / "probes"
         probes.mkdir()
         for name, source in probe_modules.items():
             (probes / f"{name}.py").write_text(source)
-        if support:   # the helpers the probes load with support("name"), beside them
+        if support:  # the helpers the probes load with support("name"), beside them
             (probes / SUPPORT_DIR).mkdir()
             for path in support:
                 shutil.copy(path, probes / SUPPORT_DIR / path.name)
         self.student_dir = self.root / "submission"
-        self.problems = copy_submission(submission, self.student_dir,
-                                        max_bytes=self.limits.disk_mb * 2**20 // 2)
+        self.problems = copy_submission(
+            submission, self.student_dir, max_bytes=self.limits.disk_mb * 2**20 // 2
+        )
         # a notebook in place of the student file: graded from its code cells
         self.problems += notebook.write_module(self.student_dir, cfg.name, cfg.files)
         home = self.root / "home"
         (home / "tmp").mkdir(parents=True)
         self.log = self.root / "output.log"
-        self.settings = {"modules": cfg.modules, "threads": cfg.threads, "seed": cfg.seed,
-                         "probes_dir": str(probes), "probe_modules": sorted(probe_modules),
-                         "limits": asdict(self.limits)}
-        self.env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
-                    "TMPDIR": str(home / "tmp"), "USER": "student", "LOGNAME": "student",
-                    "PYTHONPATH": str(lib), "PYTHONDONTWRITEBYTECODE": "1",
-                    "PYTHONNOUSERSITE": "1", "PYTHONHASHSEED": str(cfg.seed),
-                    "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(home / ".matplotlib"),
-                    "OMP_NUM_THREADS": str(cfg.threads), "MKL_NUM_THREADS": str(cfg.threads),
-                    ENV_ASSIGNMENTS: str(lib / "assignments")}
+        self.settings = {
+            "modules": cfg.modules,
+            "threads": cfg.threads,
+            "seed": cfg.seed,
+            "probes_dir": str(probes),
+            "probe_modules": sorted(probe_modules),
+            "limits": asdict(self.limits),
+        }
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(home),
+            "TMPDIR": str(home / "tmp"),
+            "USER": "student",
+            "LOGNAME": "student",
+            "PYTHONPATH": str(lib),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONNOUSERSITE": "1",
+            "PYTHONHASHSEED": str(cfg.seed),
+            "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": str(home / ".matplotlib"),
+            "OMP_NUM_THREADS": str(cfg.threads),
+            "MKL_NUM_THREADS": str(cfg.threads),
+            ENV_ASSIGNMENTS: str(lib / "assignments"),
+        }
         data_env, data_folders, cache = datasets.worker_environment()
         self.env.update(data_env)
-        self.sandbox = Sandbox(self.root, self.limits, hide=hidden_paths(submission),
-                               data=data_folders, cache=cache)
+        self.sandbox = Sandbox(
+            self.root, self.limits, hide=hidden_paths(submission), data=data_folders, cache=cache
+        )
         self.process = None
         self.import_errors: dict[str, str] = {}
-        self.import_limit = ""            # the limit that stopped the import, if one did
+        self.import_limit = ""  # the limit that stopped the import, if one did
         self.start_failed = False  # no worker at all (not one file's error: those cost per probe)
         self.starts = 0
-        self.start_seconds = 0.0   # spent starting workers (process, imports): not test time
+        self.start_seconds = 0.0  # spent starting workers (process, imports): not test time
 
     # -- process control -------------------------------------------------
     def start(self) -> None:
@@ -227,19 +259,29 @@ class WorkerSession:
         log = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             self.process = self.sandbox.start(
-                [sys.executable, *(["-P"] if sys.version_info >= (3, 11) else []), "-s",
-                 "-m", "autograder.core.worker", json.dumps(self.settings)],
-                self.env, "submission", stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=log)
+                [
+                    sys.executable,
+                    *(["-P"] if sys.version_info >= (3, 11) else []),
+                    "-s",
+                    "-m",
+                    "autograder.core.worker",
+                    json.dumps(self.settings),
+                ],
+                self.env,
+                "submission",
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+            )
         finally:
             os.close(log)
-        nonce = secrets.token_hex(16)   # read before any student code runs
+        nonce = secrets.token_hex(16)  # read before any student code runs
         deadline = time.monotonic() + self.cfg.import_timeout
         try:
             self.process.stdin.write((json.dumps({"nonce": nonce}) + "\n").encode())
             self.process.stdin.flush()
         except OSError:
-            pass   # it died already: _receive says how
+            pass  # it died already: _receive says how
         # The grader's fault is decided here: the worker failed before student code was
         # imported. No later frame (the hello included) can claim it.
         try:
@@ -251,8 +293,9 @@ class WorkerSession:
             self.stop()
             raise SandboxError(str(ready.get("grader_error") or "the worker could not start"))
         try:
-            hello = self._receive(max(deadline - time.monotonic(), 0.01),
-                                  during="importing your code", nonce=nonce)
+            hello = self._receive(
+                max(deadline - time.monotonic(), 0.01), during="importing your code", nonce=nonce
+            )
         except LimitReached as exc:  # never retried: it would fail the same way each test
             self.import_limit = exc.limit
             self.import_errors = {"import": str(exc)}
@@ -264,7 +307,7 @@ class WorkerSession:
             return
         self.import_errors = hello.get("import_errors", {})
         self.import_limit = str(hello.get("limit") or "")
-        self.sandbox.kill_strays()   # what its code started at import does not run on
+        self.sandbox.kill_strays()  # what its code started at import does not run on
 
     def stop(self) -> None:
         if self.process is not None:
@@ -289,17 +332,22 @@ class WorkerSession:
     # -- protocol --------------------------------------------------------
     def _died(self, during: str) -> LimitReached:
         code = self.process.wait()
-        memory = self.sandbox.memory_killed()   # read before stop() removes its cgroup
+        memory = self.sandbox.memory_killed()  # read before stop() removes its cgroup
         self.stop()
         if memory:
             return self._limit_reached("memory", during)
         if code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
-            return LimitReached(f"Your code used more than the {self.limits.cpu_seconds} s of "
-                                f"CPU time allowed while {during}.", "cpu")
+            return LimitReached(
+                f"Your code used more than the {self.limits.cpu_seconds} s of "
+                f"CPU time allowed while {during}.",
+                "cpu",
+            )
         reason = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
-        return LimitReached(f"The process running your code {reason} while {during} "
-                            f"(did your code call os._exit, crash, or use too much memory?).",
-                            "crash")
+        return LimitReached(
+            f"The process running your code {reason} while {during} "
+            f"(did your code call os._exit, crash, or use too much memory?).",
+            "crash",
+        )
 
     def _read_exactly(self, count: int, deadline: float, during: str) -> bytes:
         data = b""
@@ -308,9 +356,11 @@ class WorkerSession:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.stop()
-                raise LimitReached(f"Time limit exceeded while {during}: your code took longer "
-                                   f"than the {self._limit:g} s allowed (an endless loop?).",
-                                   "time")
+                raise LimitReached(
+                    f"Time limit exceeded while {during}: your code took longer "
+                    f"than the {self._limit:g} s allowed (an endless loop?).",
+                    "time",
+                )
             ready, _, _ = select.select([stream], [], [], min(left, WATCH_EVERY))
             if ready:
                 chunk = os.read(stream.fileno(), count - len(data))
@@ -347,11 +397,13 @@ class WorkerSession:
         payload = self._read_exactly(size, deadline, during)
         try:
             message = plain.loads(payload)
-        except plain.OverBudget as exc:   # checked against the budget before any judge
+        except plain.OverBudget as exc:  # checked against the budget before any judge
             raise ProbeFailed(str(exc))
         except Exception:  # noqa: BLE001  (anything but plain data is refused)
-            raise ProbeFailed("Your code sent back something that is not plain data "
-                              "(for example a subclass of Tensor); return ordinary tensors.")
+            raise ProbeFailed(
+                "Your code sent back something that is not plain data "
+                "(for example a subclass of Tensor); return ordinary tensors."
+            )
         if not isinstance(message, dict):
             self.stop()
             raise LimitReached("The grader received a malformed reply from your code.", "tamper")
@@ -368,32 +420,40 @@ class WorkerSession:
     def request(self, module: str, probe: str, seconds: float) -> dict:
         if self.process is None and not self.start_failed:
             if self.starts > self.limits.restarts:
-                raise LimitReached(f"Not run: the process running your code stopped "
-                                   f"{self.starts} times, so the remaining tests were not run.",
-                                   "crash")
+                raise LimitReached(
+                    f"Not run: the process running your code stopped "
+                    f"{self.starts} times, so the remaining tests were not run.",
+                    "crash",
+                )
             if self.limits.cpu_seconds and self.sandbox.cpu_spent > self.limits.cpu_seconds:
-                raise LimitReached(f"Not run: your code used up the {self.limits.cpu_seconds} s "
-                                   f"of CPU time allowed for the whole submission.", "cpu")
+                raise LimitReached(
+                    f"Not run: your code used up the {self.limits.cpu_seconds} s "
+                    f"of CPU time allowed for the whole submission.",
+                    "cpu",
+                )
             self.start()
         if self.start_failed:
             message = "\n".join(self.import_errors.values())
-            raise LimitReached(message, self.import_limit) if self.import_limit else \
-                ProbeFailed(message)
+            raise (
+                LimitReached(message, self.import_limit)
+                if self.import_limit
+                else ProbeFailed(message)
+            )
         if self._unsolicited() and self.process.poll() is None:
             self.stop()
             raise LimitReached(TAMPERED, "tamper")
         nonce = secrets.token_hex(16)
         try:
-            self.process.stdin.write((json.dumps({"module": module, "probe": probe,
-                                                  "nonce": nonce}) + "\n").encode())
+            self.process.stdin.write(
+                (json.dumps({"module": module, "probe": probe, "nonce": nonce}) + "\n").encode()
+            )
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             self.stop()
-            raise LimitReached("The process running your code stopped before this test.",
-                               "crash")
+            raise LimitReached("The process running your code stopped before this test.", "crash")
         reply = self._receive(seconds, during="running this test", nonce=nonce)
-        self._watch("running this test")   # e.g. a child killed for memory meanwhile
-        self.sandbox.kill_strays()         # only the worker runs between probes
+        self._watch("running this test")  # e.g. a child killed for memory meanwhile
+        self.sandbox.kill_strays()  # only the worker runs between probes
         return reply
 
 
@@ -407,7 +467,7 @@ class RemoteEnv:
         self.cache: dict[tuple[str, str], dict] = {}
         self.deadline = 0.0
         self.probe_seconds = 0.0
-        self.limits_seen: list[str] = []   # limits behind failures, for the current case
+        self.limits_seen: list[str] = []  # limits behind failures, for the current case
         self._trees: dict[str, object] = {}
 
     # The student's source, read from the grader's own copy of the submission,
@@ -417,7 +477,9 @@ class RemoteEnv:
 
     def source(self, filename: str) -> str | None:
         path = self.session.student_dir / filename
-        if not path.is_file() or not path.resolve().is_relative_to(self.session.student_dir.resolve()):
+        if not path.is_file() or not path.resolve().is_relative_to(
+            self.session.student_dir.resolve()
+        ):
             return None
         return path.read_text(errors="replace")
 
@@ -492,24 +554,31 @@ def limit_problems(limits: dict[str, list[str]], values: Limits) -> list[str]:
         what = LIMIT_WORDS[limit][1].format(**asdict(values))
         shown = ", ".join(titles[:6]) + (f" and {len(titles) - 6} more" if len(titles) > 6 else "")
         label = LIMIT_WORDS[limit][0]
-        lines.append(f"{label[0].upper() + label[1:]}: your code {what}; this cost {len(titles)} test"
-                     f"{'s' if len(titles) != 1 else ''} ({shown}).")
+        lines.append(
+            f"{label[0].upper() + label[1:]}: your code {what}; this cost {len(titles)} test"
+            f"{'s' if len(titles) != 1 else ''} ({shown})."
+        )
     return lines
 
 
-REVIEW_SHOWN = 10   # findings listed in a report; the rest are counted
+REVIEW_SHOWN = 10  # findings listed in a report; the rest are counted
 
 
 def review_problem(findings: list[str], zeroed: bool) -> str:
     """The report's first problem for a submission the tamper scan flagged."""
     shown = findings[:REVIEW_SHOWN]
     more = len(findings) - len(shown)
-    outcome = ("so it scored 0 until a person reviews it" if zeroed else
-               "so a person will review it (the scores below are kept for now)")
-    return ("Needs review: your code reaches for the grader's own machinery, which the "
-            f"rules do not allow, {outcome}. The lines found:\n"
-            + "\n".join(f"  {line}" for line in shown)
-            + (f"\n  and {more} more" if more > 0 else ""))
+    outcome = (
+        "so it scored 0 until a person reviews it"
+        if zeroed
+        else "so a person will review it (the scores below are kept for now)"
+    )
+    return (
+        "Needs review: your code reaches for the grader's own machinery, which the "
+        f"rules do not allow, {outcome}. The lines found:\n"
+        + "\n".join(f"  {line}" for line in shown)
+        + (f"\n  and {more} more" if more > 0 else "")
+    )
 
 
 def apply_review(report: Report, findings: list, on_tamper: str) -> None:
@@ -522,21 +591,33 @@ def apply_review(report: Report, findings: list, on_tamper: str) -> None:
     if zeroed:
         for case in report.cases:
             if case.score:
-                case.message = "Not scored: this submission needs review (see the lines listed above)."
+                case.message = (
+                    "Not scored: this submission needs review (see the lines listed above)."
+                )
                 case.note = ""
             case.score = 0.0
 
 
-def grade(hw: str, submission: Path, *, include_hidden: bool = True,
-          tests_dir: Path | None = None, only: list[str] | None = None,
-          seed: int | None = None, threads: int | None = None) -> Report:
+def grade(
+    hw: str,
+    submission: Path,
+    *,
+    include_hidden: bool = True,
+    tests_dir: Path | None = None,
+    only: list[str] | None = None,
+    seed: int | None = None,
+    threads: int | None = None,
+) -> Report:
     """Grade one submission folder and return the report (never raises for
     anything the submission does). `only` limits grading to some test files;
     `seed` and `threads` replace the config's (calibrate.py measures over them)."""
     started = time.monotonic()
     cfg = config(hw)
-    cfg = replace(cfg, seed=cfg.seed if seed is None else seed,
-                  threads=cfg.threads if threads is None else threads)
+    cfg = replace(
+        cfg,
+        seed=cfg.seed if seed is None else seed,
+        threads=cfg.threads if threads is None else threads,
+    )
     submission = Path(submission).resolve()
     report = Report(hw=hw, submission=submission.name)
     files = [p for p in test_files(hw, tests_dir) if only is None or p.stem in only]
@@ -547,8 +628,11 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
     report.problems += session.problems
     # Read before the worker starts, from the copy it will run (a notebook's cells included).
     every_test = test_files(hw, tests_dir)
-    findings = tamper.scan_folder(session.student_dir, {p.stem for p in every_test},
-                                  tamper.probe_names_of([p.read_text() for p in every_test]))
+    findings = tamper.scan_folder(
+        session.student_dir,
+        {p.stem for p in every_test},
+        tamper.probe_names_of([p.read_text() for p in every_test]),
+    )
     env = RemoteEnv(session)
     submission_deadline = started + cfg.submission_timeout
     try:
@@ -557,18 +641,25 @@ def grade(hw: str, submission: Path, *, include_hidden: bool = True,
                 if case.hidden and not include_hidden:
                     continue
                 doc = inspect.getdoc(case.test_func) or ""
-                result = CaseResult(file=path.stem, name=case.name or attr.removeprefix("test_"),
-                                    description=doc.splitlines()[0] if doc else "",
-                                    points=float(case.points or 0), hidden=case.hidden)
+                result = CaseResult(
+                    file=path.stem,
+                    name=case.name or attr.removeprefix("test_"),
+                    description=doc.splitlines()[0] if doc else "",
+                    points=float(case.points or 0),
+                    hidden=case.hidden,
+                )
                 report.cases.append(result)
                 if time.monotonic() >= submission_deadline:
-                    result.message = (f"Not run: grading this submission passed its "
-                                      f"{cfg.submission_timeout:g} s limit.")
+                    result.message = (
+                        f"Not run: grading this submission passed its "
+                        f"{cfg.submission_timeout:g} s limit."
+                    )
                     report.limits.setdefault("submission time", []).append(result.title)
                     continue
                 seed_everything(cfg.seed)
-                env.deadline = min(time.monotonic() + cfg.timeout_for(path.stem),
-                                   submission_deadline)
+                env.deadline = min(
+                    time.monotonic() + cfg.timeout_for(path.stem), submission_deadline
+                )
                 env.limits_seen = []
                 t0 = time.monotonic()
                 checks.RECORDED.clear()

@@ -10,6 +10,7 @@ untrusted in size too: `loads` checks it against the budget below before any
 judge sees it (a tensor counted from its shape, a value shared N times counted
 N times, as a judge or a message would expand it).
 """
+
 import io
 import math
 import reprlib
@@ -20,21 +21,21 @@ import numpy as np
 import torch
 
 # -- limits on what student code can hand the grader (all in one place) ------------------
-MAX_REPLY_PICKLE_BYTES = 8 * 2**20      # a reply's pickle (its tensors' bytes aside)
-MAX_REPLY_TENSOR_BYTES = 256 * 2**20    # all tensors of one reply, counted from their shapes
-MAX_REPLY_NODES = 1_000_000             # values in one reply (shared ones counted each time)
-MAX_REPLY_DEPTH = 64                    # nesting of lists, tuples and dicts
-MAX_REPLY_TEXT = 16 * 2**20             # characters of all strings of one reply together
-MAX_STRING = 100_000                    # one string (longer ones are cut)
-MAX_CASE_MESSAGE = 2000                 # characters of one test's feedback in results
-MAX_PROBLEM = 2000                      # one submission-wide problem line
-MAX_RESULTS_BYTES = 2**20               # a whole results.json
-MAX_SUBMISSION_DEPTH = 32               # folder levels in a submission (batch)
-MAX_SUBMISSION_FILES = 10_000           # files and folders in a submission folder (batch)
-MAX_HASHED_BYTES = 256 * 2**20          # read to hash one submission; beyond: size and date
+MAX_REPLY_PICKLE_BYTES = 8 * 2**20  # a reply's pickle (its tensors' bytes aside)
+MAX_REPLY_TENSOR_BYTES = 256 * 2**20  # all tensors of one reply, counted from their shapes
+MAX_REPLY_NODES = 1_000_000  # values in one reply (shared ones counted each time)
+MAX_REPLY_DEPTH = 64  # nesting of lists, tuples and dicts
+MAX_REPLY_TEXT = 16 * 2**20  # characters of all strings of one reply together
+MAX_STRING = 100_000  # one string (longer ones are cut)
+MAX_CASE_MESSAGE = 2000  # characters of one test's feedback in results
+MAX_PROBLEM = 2000  # one submission-wide problem line
+MAX_RESULTS_BYTES = 2**20  # a whole results.json
+MAX_SUBMISSION_DEPTH = 32  # folder levels in a submission (batch)
+MAX_SUBMISSION_FILES = 10_000  # files and folders in a submission folder (batch)
+MAX_HASHED_BYTES = 256 * 2**20  # read to hash one submission; beyond: size and date
 MAX_SUBMISSION_ZIP_BYTES = 256 * 2**20  # a submitted zip file itself
-MAX_ZIP_MEMBERS = 2000                  # files in a submitted zip
-MAX_UNZIPPED_BYTES = 256 * 2**20        # what a submitted zip unpacks to (counted while writing)
+MAX_ZIP_MEMBERS = 2000  # files in a submitted zip
+MAX_UNZIPPED_BYTES = 256 * 2**20  # what a submitted zip unpacks to (counted while writing)
 
 
 class NotPlainData(TypeError):
@@ -45,8 +46,10 @@ class OverBudget(ValueError):
     """A reply larger than the grader accepts; the message is for the student."""
 
     def __init__(self, what: str):
-        super().__init__(f"Your code returned too much data to the grader ({what}); return "
-                         f"only what the test asks for.")
+        super().__init__(
+            f"Your code returned too much data to the grader ({what}); return "
+            f"only what the test asks for."
+        )
 
 
 def to_plain(value: object) -> object:
@@ -69,8 +72,11 @@ def to_plain(value: object) -> object:
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(to_plain(v) for v in value) if type(value) in (list, tuple) \
+        return (
+            type(value)(to_plain(v) for v in value)
+            if type(value) in (list, tuple)
             else [to_plain(v) for v in value]
+        )
     raise NotPlainData(f"a value of type {type(value).__name__} is not plain data")
 
 
@@ -88,7 +94,7 @@ def loads(payload: bytes):
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise NotPlainData(f"not a torch.save archive ({exc})") from None
-    for info in members:   # torch.save stores; a compressed member could be a zip bomb
+    for info in members:  # torch.save stores; a compressed member could be a zip bomb
         if info.compress_type != zipfile.ZIP_STORED or info.file_size != info.compress_size:
             raise NotPlainData("a compressed member in the reply")
         if info.filename.endswith("data.pkl") and info.file_size > MAX_REPLY_PICKLE_BYTES:
@@ -100,15 +106,14 @@ def loads(payload: bytes):
 def checked(value: object):
     """`value` within the budget, rebuilt: tensors dense and only as large as their
     shape says, over-long strings cut. Raises OverBudget."""
-    _over(*_measure(value, 0, {}))   # quick: a shared container is measured once
+    _over(*_measure(value, 0, {}))  # quick: a shared container is measured once
     budget = {"nodes": 0, "size": 0, "text": 0}
     return _checked(value, 0, budget)
 
 
 def _over(nodes: int, size: int, text: int) -> None:
     if nodes > MAX_REPLY_NODES:
-        raise OverBudget(f"more than {MAX_REPLY_NODES:,} values, counting each use of a "
-                         f"shared one")
+        raise OverBudget(f"more than {MAX_REPLY_NODES:,} values, counting each use of a shared one")
     if size > MAX_REPLY_TENSOR_BYTES:
         raise OverBudget(f"tensors of more than {MAX_REPLY_TENSOR_BYTES // 2**20} MB")
     if text > MAX_REPLY_TEXT:
@@ -128,8 +133,7 @@ def _measure(value, depth: int, memo: dict) -> tuple[int, int, int]:
         return 1, 0, 0
     if id(value) not in memo:
         total = [1, 0, 0]
-        for child in (x for kv in value.items() for x in kv) if isinstance(value, dict) \
-                else value:
+        for child in (x for kv in value.items() for x in kv) if isinstance(value, dict) else value:
             for i, amount in enumerate(_measure(child, depth + 1, memo)):
                 total[i] += amount
             _over(*total)
@@ -160,19 +164,22 @@ def _checked(value, depth: int, budget: dict):
         return value if _dense(value) else value.contiguous()
     _over(**budget)
     if isinstance(value, dict):
-        return type(value)((_checked(k, depth + 1, budget), _checked(v, depth + 1, budget))
-                           for k, v in value.items())
+        return type(value)(
+            (_checked(k, depth + 1, budget), _checked(v, depth + 1, budget))
+            for k, v in value.items()
+        )
     if isinstance(value, (list, tuple, set)):
         items = [_checked(v, depth + 1, budget) for v in value]
         return items if type(value) is list else type(value)(items)
-    return value   # None, numbers (weights_only: ints of 2040 bits at most), dtype, ...
+    return value  # None, numbers (weights_only: ints of 2040 bits at most), dtype, ...
 
 
 def _dense(tensor: torch.Tensor) -> bool:
     """No two elements share memory and none is skipped (what clone() gives)."""
     expected = 1
-    for stride, size in sorted((st, sz) for st, sz in zip(tensor.stride(), tensor.shape)
-                               if sz != 1):
+    for stride, size in sorted(
+        (st, sz) for st, sz in zip(tensor.stride(), tensor.shape) if sz != 1
+    ):
         if stride != expected:
             return False
         expected *= size
@@ -184,7 +191,7 @@ def round_trip(value: object) -> object:
     return loads(dumps(to_plain(value)))
 
 
-_SHORT = reprlib.Repr()   # bounded work and length, however large or shared the value
+_SHORT = reprlib.Repr()  # bounded work and length, however large or shared the value
 _SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxset = 3, 6, 6, 6, 6
 _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 60, 60, 40
 
@@ -213,13 +220,16 @@ def clean_text(text: object, limit: int | None = None) -> str:
     if not isinstance(text, str):
         text = str(text)
     if limit is not None and len(text) > 4 * limit:
-        text = text[:4 * limit]   # work bounded by the limit, not by the input
+        text = text[: 4 * limit]  # work bounded by the limit, not by the input
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if not text.isprintable():
-        text = "".join(c for c in text if c.isprintable() or c in _KEEP
-                       or (c.isspace() and unicodedata.category(c) == "Zs"))
+        text = "".join(
+            c
+            for c in text
+            if c.isprintable() or c in _KEEP or (c.isspace() and unicodedata.category(c) == "Zs")
+        )
     if limit is not None and len(text) > limit:
-        text = text[:limit - 40] + f" ... (cut at {limit} characters)"
+        text = text[: limit - 40] + f" ... (cut at {limit} characters)"
     return text
 
 

@@ -2,6 +2,7 @@
 `grade`, the notebook's check cells): per question, what passed and what did
 not, in the submission's own words capped and cleaned, its printing fenced off;
 and grading one submission into its results file."""
+
 import textwrap
 import traceback
 from pathlib import Path
@@ -12,8 +13,11 @@ from .plain import MAX_CASE_MESSAGE, MAX_PROBLEM, clean_text, fenced, hanging
 
 
 def format_report(report: Report, *, public_only: bool) -> str:
-    lines = [f"{report.hw}: {'public checks' if public_only else 'all tests'} "
-             f"for {clean_text(report.submission, 200)}/ ({report.seconds:.1f} s)", ""]
+    lines = [
+        f"{report.hw}: {'public checks' if public_only else 'all tests'} "
+        f"for {clean_text(report.submission, 200)}/ ({report.seconds:.1f} s)",
+        "",
+    ]
     for problem in report.problems:
         lines += ["PROBLEM: " + hanging(clean_text(problem, MAX_PROBLEM), " " * 9), ""]
     for file, (score, points) in report.by_file().items():
@@ -22,9 +26,12 @@ def format_report(report: Report, *, public_only: bool) -> str:
             mark = "PASS" if case.passed else "FAIL"
             lines.append(f"  [{mark}] {case.name}: {case.description}")
             for text in (case.message, case.note):
-                if text:   # student text: indented, printable, capped
-                    lines.append(textwrap.indent(hanging(clean_text(text, MAX_CASE_MESSAGE),
-                                                         "  "), "         "))
+                if text:  # student text: indented, printable, capped
+                    lines.append(
+                        textwrap.indent(
+                            hanging(clean_text(text, MAX_CASE_MESSAGE), "  "), "         "
+                        )
+                    )
         lines.append("")
     if fenced(report.student_output):
         lines += [fenced(report.student_output), ""]
@@ -43,8 +50,11 @@ def grade_to_file(hw: str, submission: str, out: str) -> int:
         report = grade(hw, Path(submission))
     except Exception:  # noqa: BLE001  (a grader fault must still leave a results file)
         traceback.print_exc()
-        results.write_failure(Path(out), "The autograder itself failed on this submission; "
-                                         "your instructor has been told. No points were lost.")
+        results.write_failure(
+            Path(out),
+            "The autograder itself failed on this submission; "
+            "your instructor has been told. No points were lost.",
+        )
         return 0
     results.write(report, Path(out))
     print(format_report(report, public_only=False))

@@ -10,6 +10,7 @@ libraries, the probe cache, and `exec`/`eval`/`compile` of computed strings.
 Honest homework needs none of these. What is found is listed for a person to
 review; by default (`[review] on_tamper = "zero"`) the submission scores 0.
 """
+
 import ast
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +18,63 @@ from pathlib import Path
 from .. import notebook
 
 # modules no homework needs, that reach into the process itself
-FORBIDDEN_MODULES = {"ctypes", "_ctypes", "cffi", "builtins", "__builtin__", "_thread",
-                     "marshal", "_io", "_posixsubprocess", "runpy"}
+FORBIDDEN_MODULES = {
+    "ctypes",
+    "_ctypes",
+    "cffi",
+    "builtins",
+    "__builtin__",
+    "_thread",
+    "marshal",
+    "_io",
+    "_posixsubprocess",
+    "runpy",
+}
 # sys/inspect/os attributes that read frames, trace code or touch raw file descriptors
-FRAME_CALLS = {"_getframe", "_current_frames", "_current_exceptions", "settrace", "setprofile",
-               "currentframe", "stack", "getouterframes", "getinnerframes", "trace",
-               "addaudithook", "monitoring", "get_objects", "get_referrers", "get_referents"}
-FRAME_ATTRS = {"f_back", "f_globals", "f_locals", "f_builtins", "tb_frame", "gi_frame",
-               "cr_frame", "ag_frame", "__globals__", "probe_function"}
-FD_CALLS = {"write", "writev", "pwrite", "pwritev", "dup", "dup2", "fdopen", "sendfile",
-            "splice", "openpty", "set_inheritable", "read", "readv"}
+FRAME_CALLS = {
+    "_getframe",
+    "_current_frames",
+    "_current_exceptions",
+    "settrace",
+    "setprofile",
+    "currentframe",
+    "stack",
+    "getouterframes",
+    "getinnerframes",
+    "trace",
+    "addaudithook",
+    "monitoring",
+    "get_objects",
+    "get_referrers",
+    "get_referents",
+}
+FRAME_ATTRS = {
+    "f_back",
+    "f_globals",
+    "f_locals",
+    "f_builtins",
+    "tb_frame",
+    "gi_frame",
+    "cr_frame",
+    "ag_frame",
+    "__globals__",
+    "probe_function",
+}
+FD_CALLS = {
+    "write",
+    "writev",
+    "pwrite",
+    "pwritev",
+    "dup",
+    "dup2",
+    "fdopen",
+    "sendfile",
+    "splice",
+    "openpty",
+    "set_inheritable",
+    "read",
+    "readv",
+}
 STREAMS = {"stdin", "stdout", "stderr", "__stdin__", "__stdout__", "__stderr__"}
 EXECUTORS = {"exec", "eval", "compile"}
 # a notebook's check cells import the first; the project's train.py the second
@@ -40,8 +88,8 @@ FD_PATHS = ("/proc/self/fd", "/dev/fd/", "/proc/self/mem", "/proc/self/environ")
 
 @dataclass(frozen=True)
 class Finding:
-    where: str     # "myrelu.py:12" or "hw1_autograd.ipynb, code cell 3, line 2"
-    reason: str    # plain words
+    where: str  # "myrelu.py:12" or "hw1_autograd.ipynb, code cell 3, line 2"
+    reason: str  # plain words
     code: str = ""  # the line itself, shortened
 
     def __str__(self) -> str:
@@ -56,14 +104,18 @@ def dotted(node: ast.AST) -> str:
         node = node.value
     if isinstance(node, ast.Name):
         return ".".join([node.id, *reversed(parts)])
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "__import__":
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "__import__"
+    ):
         return ".".join(["__import__()", *reversed(parts)])
     return ""
 
 
 class Scanner(ast.NodeVisitor):
     def __init__(self, local_modules: set[str], probe_modules: set[str], probe_names: set[str]):
-        self.local = local_modules        # the submission's own modules: patching them is fine
+        self.local = local_modules  # the submission's own modules: patching them is fine
         self.probe_modules = probe_modules
         self.probe_names = probe_names
         self.imported: dict[str, str] = {}  # name bound by an import -> what it names
@@ -100,7 +152,7 @@ class Scanner(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
-        if node.level == 0 and module == "autograder":   # `from autograder import datasets`
+        if node.level == 0 and module == "autograder":  # `from autograder import datasets`
             for alias in node.names:
                 self.check_module(node, f"autograder.{alias.name}")
         elif node.level == 0:
@@ -109,11 +161,15 @@ class Scanner(ast.NodeVisitor):
                 if module == "sys" and alias.name in ("modules", "stdin", "__stdin__"):
                     self.flag(node, f"imports `sys.{alias.name}`, the grader's machinery")
                 if alias.name in FRAME_CALLS and module in ("sys", "inspect", "gc"):
-                    self.flag(node, f"imports `{module}.{alias.name}`, which reads the "
-                                    f"grading process's frames or objects")
+                    self.flag(
+                        node,
+                        f"imports `{module}.{alias.name}`, which reads the "
+                        f"grading process's frames or objects",
+                    )
                 if module == "os" and alias.name in FD_CALLS:
-                    self.flag(node, f"imports `os.{alias.name}`, which works on raw file "
-                                    f"descriptors")
+                    self.flag(
+                        node, f"imports `os.{alias.name}`, which works on raw file descriptors"
+                    )
                 self.imported[alias.asname or alias.name] = f"{module}.{alias.name}"
         self.generic_visit(node)
 
@@ -137,8 +193,7 @@ class Scanner(ast.NodeVisitor):
         if name in ("sys.modules", "sys.stdin", "sys.__stdin__") and isinstance(node.ctx, ast.Load):
             self.flag(node, f"uses `{name}`, the grader's machinery")
         elif node.attr in FRAME_ATTRS:
-            self.flag(node, f"reads `.{node.attr}`, the inside of the grader's functions "
-                            f"or frames")
+            self.flag(node, f"reads `.{node.attr}`, the inside of the grader's functions or frames")
         elif node.attr in FRAME_CALLS and name.split(".")[0] in ("sys", "inspect", "gc"):
             self.flag(node, f"uses `{name}`, which reads the grading process's frames or objects")
         elif name.startswith("os.") and node.attr in FD_CALLS:
@@ -185,8 +240,9 @@ class Scanner(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         func = self.resolve(dotted(node.func)) or dotted(node.func)
         first = node.args[0] if node.args else None
-        if func in EXECUTORS and not (isinstance(first, ast.Constant)
-                                      and isinstance(first.value, str)):
+        if func in EXECUTORS and not (
+            isinstance(first, ast.Constant) and isinstance(first.value, str)
+        ):
             self.flag(node, f"runs code built at run time with `{func}()`")
         elif func == "__import__" or func == "importlib.__import__":
             self.flag(node, "imports with `__import__()`")
@@ -198,8 +254,10 @@ class Scanner(ast.NodeVisitor):
         elif func in ("setattr", "delattr") and first is not None:
             target = self.resolve(dotted(first))
             if target == "sys" or (self.external(target) and not target.startswith(SETTINGS_OK)):
-                self.flag(node, f"changes `{target}` with `{func}()`, which belongs to a "
-                                f"library or the grader")
+                self.flag(
+                    node,
+                    f"changes `{target}` with `{func}()`, which belongs to a library or the grader",
+                )
         elif func == "open" and isinstance(first, ast.Constant) and isinstance(first.value, int):
             self.flag(node, "opens a raw file descriptor")
         self.generic_visit(node)
@@ -215,23 +273,30 @@ def probe_names_of(test_sources: list[str]) -> set[str]:
             continue
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and any(
-                    (isinstance(d, ast.Name) and d.id == "probe") or
-                    (isinstance(d, ast.Attribute) and d.attr == "probe")
-                    for d in node.decorator_list):
+                (isinstance(d, ast.Name) and d.id == "probe")
+                or (isinstance(d, ast.Attribute) and d.attr == "probe")
+                for d in node.decorator_list
+            ):
                 names.add(node.name)
     return names
 
 
-def scan_source(source: str, label: str, *, local_modules: set[str] = frozenset(),
-                probe_modules: set[str] = frozenset(), probe_names: set[str] = frozenset(),
-                cells: list | None = None) -> list[Finding]:
+def scan_source(
+    source: str,
+    label: str,
+    *,
+    local_modules: set[str] = frozenset(),
+    probe_modules: set[str] = frozenset(),
+    probe_names: set[str] = frozenset(),
+    cells: list | None = None,
+) -> list[Finding]:
     """Findings for one file's text; `cells` (notebook.cell_starts) maps lines to cells."""
     scanner = Scanner(set(local_modules), set(probe_modules), set(probe_names))
     try:
         scanner.visit(ast.parse(source))
     except (SyntaxError, ValueError):
-        return []   # it cannot run either: its import fails and says why
-    except (RecursionError, MemoryError):   # honest code is never nested this deep
+        return []  # it cannot run either: its import fails and says why
+    except (RecursionError, MemoryError):  # honest code is never nested this deep
         return [Finding(label, "is nested too deeply for the grader to read")]
     lines = source.splitlines()
     findings = []
@@ -246,19 +311,21 @@ def scan_source(source: str, label: str, *, local_modules: set[str] = frozenset(
     return findings
 
 
-def scan_folder(folder: Path, probe_modules: set[str] = frozenset(),
-                probe_names: set[str] = frozenset()) -> list[Finding]:
+def scan_folder(
+    folder: Path, probe_modules: set[str] = frozenset(), probe_names: set[str] = frozenset()
+) -> list[Finding]:
     """Findings for every file of a submission (a copy the grader made)."""
     folder = Path(folder)
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     local = {p.stem for p in files if p.suffix == ".py"} | {
-        p.name for p in folder.rglob("*") if p.is_dir() and not p.is_symlink()}
+        p.name for p in folder.rglob("*") if p.is_dir() and not p.is_symlink()
+    }
     local -= set(probe_modules) | {"autograder", "torch", "numpy", "sys", "os"}
     findings = []
     for path in files:
         rel = path.relative_to(folder).as_posix()
         if path.parent.name == "tests" and path.stem in probe_modules:
-            continue   # the public tests handed out: importing them is flagged instead
+            continue  # the public tests handed out: importing them is flagged instead
         if path.suffix in BINARY_SUFFIXES or ".so." in path.name:
             findings.append(Finding(rel, "is compiled code, which the grader cannot read"))
             continue
@@ -270,8 +337,14 @@ def scan_folder(folder: Path, probe_modules: set[str] = frozenset(),
             continue
         cells = notebook.cell_starts(path)
         label = rel
-        if cells:   # written from a notebook: name the notebook's cells
+        if cells:  # written from a notebook: name the notebook's cells
             label = source.splitlines()[0].removeprefix(notebook.MARKER).split(":")[0]
-        findings += scan_source(source, label, local_modules=local, probe_modules=probe_modules,
-                                probe_names=probe_names, cells=cells)
+        findings += scan_source(
+            source,
+            label,
+            local_modules=local,
+            probe_modules=probe_modules,
+            probe_names=probe_names,
+            cells=cells,
+        )
     return findings

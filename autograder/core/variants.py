@@ -3,6 +3,7 @@ an assignment's solution, kept as data in assignments/<hw>/mutants.py: each
 replaces whole functions, methods, classes or top-level assignments of one
 solution file, found by (qualified) name, so they do not break when the
 solution's formatting changes. Never shipped: not in the template or the zip."""
+
 import ast
 import importlib.util
 import shutil
@@ -32,8 +33,11 @@ def named_nodes(tree: ast.Module) -> dict[str, ast.stmt]:
                 for item in node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         found[f"{node.name}.{item.name}"] = item
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and \
-                isinstance(node.targets[0], ast.Name):
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
             found[node.targets[0].id] = node
     return found
 
@@ -53,8 +57,15 @@ def apply(source: str, replace: dict[str, str]) -> str:
         node = nodes[name]
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         indent = " " * node.col_offset
-        spans.append((first - 1, node.end_lineno, textwrap.indent(
-            textwrap.dedent(code).rstrip() + "\n", indent, lambda line: line.strip() != "")))
+        spans.append(
+            (
+                first - 1,
+                node.end_lineno,
+                textwrap.indent(
+                    textwrap.dedent(code).rstrip() + "\n", indent, lambda line: line.strip() != ""
+                ),
+            )
+        )
     for start, end, text in sorted(spans, reverse=True):
         lines[start:end] = [text]
     result = "".join(lines)

@@ -12,6 +12,7 @@ Student prints go to the log file the grader passed as stderr, never into the
 response channel. The worker runs inside the sandbox (autograder/sandbox/); failures
 that show a limit (MemoryError, EFBIG, EAGAIN from fork) say so in the reply.
 """
+
 import ast
 import errno
 import importlib
@@ -27,7 +28,7 @@ MAIN_PID = os.getpid()
 
 
 def send(channel, message: dict, dumps=None) -> None:
-    if os.getpid() != MAIN_PID:   # a process the student's code forked: it never answers
+    if os.getpid() != MAIN_PID:  # a process the student's code forked: it never answers
         os._exit(0)
     if dumps is None:
         from autograder.core.plain import dumps
@@ -39,24 +40,27 @@ def send(channel, message: dict, dumps=None) -> None:
 def limit_of(exc: BaseException) -> str:
     """Which sandbox limit an exception from student code shows, if any."""
     text = str(exc)
-    if isinstance(exc, MemoryError) or (isinstance(exc, RuntimeError) and (
-            "can't allocate memory" in text or "not enough memory" in text
-            or "bad_alloc" in text)):
+    if isinstance(exc, MemoryError) or (
+        isinstance(exc, RuntimeError)
+        and ("can't allocate memory" in text or "not enough memory" in text or "bad_alloc" in text)
+    ):
         return "memory"
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
         return "file size"
     if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
-        return "memory"   # e.g. a memfd or tmpfs write refused by the memory cgroup
+        return "memory"  # e.g. a memfd or tmpfs write refused by the memory cgroup
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "disk"   # its private tmpfs is full: bytes or files (nr_inodes)
+        return "disk"  # its private tmpfs is full: bytes or files (nr_inodes)
     if (isinstance(exc, OSError) and exc.errno == errno.EAGAIN) or (
-            isinstance(exc, RuntimeError) and "can't start new thread" in text):
+        isinstance(exc, RuntimeError) and "can't start new thread" in text
+    ):
         return "processes"
     return ""
 
 
 def limit_message(limit: str, limits: dict) -> str:
     from autograder.sandbox import LIMIT_WORDS
+
     label = LIMIT_WORDS[limit][0]
     return f"{label[0].upper() + label[1:]}: your code {LIMIT_WORDS[limit][1].format(**limits)}."
 
@@ -64,11 +68,15 @@ def limit_message(limit: str, limits: dict) -> str:
 def failure(exc: BaseException, student_dir: Path, limits: dict) -> dict:
     from autograder.notebook import relabel
     from autograder.testing import explain
+
     limit = limit_of(exc)
     message = relabel(explain(exc, student_dir), exc, student_dir)  # a notebook's cells, by number
     if limit:
-        return {"ok": False, "limit": limit,
-                "message": limit_message(limit, limits) + "\n" + message}
+        return {
+            "ok": False,
+            "limit": limit,
+            "message": limit_message(limit, limits) + "\n" + message,
+        }
     return {"ok": False, "message": message}
 
 
@@ -84,7 +92,7 @@ def defined_names(path: Path) -> set[str]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
     return names
 
@@ -100,16 +108,21 @@ def needs_failed_module(function, env: dict, errors: dict, failed_names: dict):
             continue
         for module, error in errors.items():
             if name in failed_names[module]:
-                return f"This test needs `{name}` from {module}.py, which could not be used. {error}"
+                return (
+                    f"This test needs `{name}` from {module}.py, which could not be used. {error}"
+                )
         if name not in env:
-            return (f"This test needs `{name}`, which none of your files that could be "
-                    f"imported define. " + " ".join(errors.values()))
+            return (
+                f"This test needs `{name}`, which none of your files that could be "
+                f"imported define. " + " ".join(errors.values())
+            )
     return None
 
 
 def import_student_modules(modules: list[str], student_dir: Path, limits: dict):
     """Each file on its own: a missing or broken one is an error for its name only."""
     from autograder.notebook import relabel
+
     env, errors, limit = {}, {}, ""
     for name in modules:
         if not (student_dir / f"{name}.py").is_file():
@@ -119,14 +132,17 @@ def import_student_modules(modules: list[str], student_dir: Path, limits: dict):
             module = importlib.import_module(name)
             env.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
         except SyntaxError as exc:
-            errors[name] = (f"{name}.py has a syntax error on line {exc.lineno}: {exc.msg}"
-                            f"\n  {(exc.text or '').strip()}")
+            errors[name] = (
+                f"{name}.py has a syntax error on line {exc.lineno}: {exc.msg}"
+                f"\n  {(exc.text or '').strip()}"
+            )
             errors[name] = relabel(errors[name], exc, student_dir)
         except BaseException as exc:  # noqa: BLE001  (student code may raise anything)
             reply = failure(exc, student_dir, limits)
             limit = limit or reply.get("limit", "")
-            errors[name] = relabel(f"Importing {name}.py failed. " + reply["message"], exc,
-                                   student_dir)
+            errors[name] = relabel(
+                f"Importing {name}.py failed. " + reply["message"], exc, student_dir
+            )
     return env, errors, limit
 
 
@@ -134,23 +150,31 @@ def main() -> None:
     settings = json.loads(sys.argv[1])
     hello_nonce = json.loads(sys.stdin.readline())["nonce"]
     channel = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)   # stdout and stderr: the log file the grader gave us, never the channel
+    os.dup2(2, 1)  # stdout and stderr: the log file the grader gave us, never the channel
     student_dir = Path.cwd().resolve()
     limits = settings["limits"]
 
     try:  # anything failing here is the grader's fault: no student code has run yet
         import torch
+
         torch.set_num_threads(settings["threads"])
         from autograder.core import plain
         from autograder.testing import run_probe
+
         # Held here, so student code replacing module attributes changes nothing below.
         to_plain, NotPlainData, dumps = plain.to_plain, plain.NotPlainData, plain.dumps
         sys.path.insert(0, settings["probes_dir"])
         # Probe modules come first, so student code cannot shadow their imports.
         probes = {name: importlib.import_module(name) for name in settings["probe_modules"]}
     except BaseException as exc:  # noqa: BLE001
-        send(channel, {"ready": False, "nonce": hello_nonce,
-                       "grader_error": f"the worker could not start: {type(exc).__name__}: {exc}"})
+        send(
+            channel,
+            {
+                "ready": False,
+                "nonce": hello_nonce,
+                "grader_error": f"the worker could not start: {type(exc).__name__}: {exc}",
+            },
+        )
         return
     # Sent before any student code runs, so the grader can trust it: only this frame
     # can say the grader failed. Everything after it may be forged.
@@ -158,8 +182,11 @@ def main() -> None:
     sys.path.insert(0, str(student_dir))
     env, errors, limit = import_student_modules(settings["modules"], student_dir, limits)
     failed_names = {name: defined_names(student_dir / f"{name}.py") for name in errors}
-    send(channel, {"hello": True, "import_errors": errors, "limit": limit, "nonce": hello_nonce},
-         dumps)
+    send(
+        channel,
+        {"hello": True, "import_errors": errors, "limit": limit, "nonce": hello_nonce},
+        dumps,
+    )
 
     for line in sys.stdin:
         request = json.loads(line)
@@ -170,11 +197,17 @@ def main() -> None:
             if blocked:
                 reply = {"ok": False, "message": blocked, **({"limit": limit} if limit else {})}
             else:
-                reply = {"ok": True, "value": to_plain(run_probe(function, env, student_dir,
-                                                                 settings.get("seed", 0)))}
+                reply = {
+                    "ok": True,
+                    "value": to_plain(
+                        run_probe(function, env, student_dir, settings.get("seed", 0))
+                    ),
+                }
         except NotPlainData as exc:
-            reply = {"ok": False, "message": f"Your code returned something that is not "
-                                             f"plain data ({exc})."}
+            reply = {
+                "ok": False,
+                "message": f"Your code returned something that is not plain data ({exc}).",
+            }
         except BaseException as exc:  # noqa: BLE001
             reply = failure(exc, student_dir, limits)
         reply["seconds"] = time.perf_counter() - started
@@ -182,9 +215,17 @@ def main() -> None:
         try:
             send(channel, reply, dumps)
         except Exception as exc:  # noqa: BLE001  (e.g. a value torch cannot save)
-            send(channel, {"ok": False, "seconds": reply["seconds"], "nonce": request["nonce"],
-                           "message": f"Your code returned data the grader cannot read ({exc})."},
-                 dumps)
+            send(
+                channel,
+                {
+                    "ok": False,
+                    "seconds": reply["seconds"],
+                    "nonce": request["nonce"],
+                    "message": f"Your code returned data the grader cannot read ({exc}).",
+                },
+                dumps,
+            )
+
 
 if __name__ == "__main__":
     main()

@@ -117,19 +117,53 @@ limits (Limits, LIMIT_WORDS, SandboxError), paths (the path policy), proc
 (the launcher process), selfcheck (--check), container (prepare_container);
 __main__ runs the launcher or the check.
 """
-from .cgroup import Cgroup, _cgroup_mounts
+
+from .cgroup import Cgroup, _cgroup_mounts  # noqa: F401  (re-exported, as below)
 from .container import prepare_container
 from .host import REPORT_TIMEOUT, WATCH_EVERY, Sandbox
 from .launcher import MODES, SANDBOX_DIR, UID_BASE, launch
 from .limits import LIMIT_WORDS, Limits, SandboxError, cpu_budget
-from .paths import (SHARED_TMP, is_under, outside_system_dirs, remove_files_of, runtime_paths,
-                    world_usable)
-from .proc import (_process_table, _status_kb, anonymous_memory_mb, cpu_seconds_of, memory_mb,
-                   processes_of)
+from .paths import (
+    SHARED_TMP,
+    is_under,
+    outside_system_dirs,
+    remove_files_of,
+    runtime_paths,
+    world_usable,
+)
+from .proc import (
+    _process_table,  # noqa: F401
+    _status_kb,  # noqa: F401
+    anonymous_memory_mb,
+    cpu_seconds_of,
+    memory_mb,
+    processes_of,
+)
 from .selfcheck import check
 
-__all__ = ["Cgroup", "LIMIT_WORDS", "Limits", "MODES", "REPORT_TIMEOUT", "SANDBOX_DIR",
-           "SHARED_TMP", "Sandbox", "SandboxError", "UID_BASE", "WATCH_EVERY",
-           "anonymous_memory_mb", "check", "cpu_budget", "cpu_seconds_of", "is_under", "launch",
-           "memory_mb", "outside_system_dirs", "prepare_container", "processes_of",
-           "remove_files_of", "runtime_paths", "world_usable"]
+__all__ = [
+    "Cgroup",
+    "LIMIT_WORDS",
+    "Limits",
+    "MODES",
+    "REPORT_TIMEOUT",
+    "SANDBOX_DIR",
+    "SHARED_TMP",
+    "Sandbox",
+    "SandboxError",
+    "UID_BASE",
+    "WATCH_EVERY",
+    "anonymous_memory_mb",
+    "check",
+    "cpu_budget",
+    "cpu_seconds_of",
+    "is_under",
+    "launch",
+    "memory_mb",
+    "outside_system_dirs",
+    "prepare_container",
+    "processes_of",
+    "remove_files_of",
+    "runtime_paths",
+    "world_usable",
+]

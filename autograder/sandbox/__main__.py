@@ -1,5 +1,6 @@
 """`python -m autograder.sandbox PLAN` runs the launcher (the engine starts it so);
 `python -m autograder.sandbox --check` prints what the sandbox gives here."""
+
 import json
 import sys
 

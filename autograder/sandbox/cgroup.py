@@ -1,5 +1,6 @@
 """The worker's own cgroup (engine side): memory, processes, CPU share and CPU time
 of all its processes together, enforced by the kernel (cgroup v2, else v1)."""
+
 import os
 import signal
 import time
@@ -32,7 +33,7 @@ def _cgroup_mounts() -> list[tuple[str, str, str, set]]:
         fields = line.split()
         if "-" not in fields:
             continue
-        tail = fields[fields.index("-") + 1:]
+        tail = fields[fields.index("-") + 1 :]
         if len(tail) >= 3 and tail[0] in ("cgroup", "cgroup2"):
             found.append((tail[0], fields[3], fields[4], set(tail[2].split(","))))
     return found
@@ -64,12 +65,13 @@ class Cgroup:
     CPU share and CPU time of all its processes together, enforced by the kernel.
     cgroup v2 where memory, pids and cpu are delegated to the grader's cgroup, else
     the cgroup v1 hierarchies there are; `create` says why not where none is usable."""
+
     WANTED = ("memory", "pids", "cpu", "cpuacct")
     made = 0
 
     def __init__(self, version: str, dirs: dict[str, str]):
         self.version = version
-        self.dirs = dirs              # controller -> folder ('cpuacct' is 'cpu' in v2)
+        self.dirs = dirs  # controller -> folder ('cpuacct' is 'cpu' in v2)
         self.cpu_before = 0.0
 
     @classmethod
@@ -88,7 +90,9 @@ class Cgroup:
                 have = set(_read(f"{parent}/cgroup.controllers").split())
                 if not {"memory", "pids", "cpu"} <= have:
                     raise OSError(f"controllers {' '.join(sorted(have)) or 'none'} delegated")
-                if not {"memory", "pids", "cpu"} <= set(_read(f"{parent}/cgroup.subtree_control").split()):
+                if not {"memory", "pids", "cpu"} <= set(
+                    _read(f"{parent}/cgroup.subtree_control").split()
+                ):
                     _put(f"{parent}/cgroup.subtree_control", "+memory +pids +cpu")
                 cls._sweep(parent)
                 folder = f"{parent}/{name}"
@@ -134,8 +138,12 @@ class Cgroup:
             return
         for entry in names:
             parts = entry.split("-")
-            if len(parts) == 3 and parts[0] == "autograder" and parts[1].isdigit() \
-                    and not _alive(int(parts[1])):
+            if (
+                len(parts) == 3
+                and parts[0] == "autograder"
+                and parts[1].isdigit()
+                and not _alive(int(parts[1]))
+            ):
                 try:
                     os.rmdir(f"{parent}/{entry}")
                 except OSError:
@@ -154,7 +162,7 @@ class Cgroup:
                 _put(f"{d['cpu']}/cpu.max", f"{quota} {CGROUP_PERIOD_US}")
             return
         _put(f"{d['memory']}/memory.limit_in_bytes", memory)
-        try:   # swap too, where the kernel accounts it
+        try:  # swap too, where the kernel accounts it
             _put(f"{d['memory']}/memory.memsw.limit_in_bytes", memory)
         except OSError:
             pass
@@ -165,7 +173,11 @@ class Cgroup:
             _put(f"{d['cpu']}/cpu.cfs_quota_us", quota)
 
     def controllers(self) -> list[str]:
-        return [c for c in self.WANTED if c in self.dirs and not (self.version == "v2" and c == "cpuacct")]
+        return [
+            c
+            for c in self.WANTED
+            if c in self.dirs and not (self.version == "v2" and c == "cpuacct")
+        ]
 
     def procs_files(self) -> list[str]:
         return sorted({f"{d}/cgroup.procs" for d in self.dirs.values()})
@@ -184,8 +196,10 @@ class Cgroup:
     def oom_kills(self) -> int:
         """How often the kernel killed a process of this cgroup for memory (v1 kernels
         without an oom_kill count: how often the limit was hit and nothing reclaimable)."""
-        text = _read(f"{self.dirs['memory']}/" + ("memory.events" if self.version == "v2"
-                                                   else "memory.oom_control"))
+        text = _read(
+            f"{self.dirs['memory']}/"
+            + ("memory.events" if self.version == "v2" else "memory.oom_control")
+        )
         for line in text.splitlines():
             if line.startswith("oom_kill "):
                 return int(line.split()[1])
@@ -222,18 +236,28 @@ class Cgroup:
                     time.sleep(0.01)
 
     def describe(self, limits: Limits) -> list[str]:
-        v, files = self.version, {"v2": ("memory.max", "pids.max", "cpu.max", "cpu.stat"),
-                                  "v1": ("memory.limit_in_bytes", "pids.max",
-                                         "cpu.cfs_quota_us", "cpuacct.usage")}[self.version]
-        lines = [f"memory: {limits.memory_mb} MB for all its processes together, shared "
-                 f"memory, memfds and tmpfs files it writes included (cgroup {v} {files[0]}); an "
-                 f"out-of-memory kill is reported as the memory limit"]
+        v, files = (
+            self.version,
+            {
+                "v2": ("memory.max", "pids.max", "cpu.max", "cpu.stat"),
+                "v1": ("memory.limit_in_bytes", "pids.max", "cpu.cfs_quota_us", "cpuacct.usage"),
+            }[self.version],
+        )
+        lines = [
+            f"memory: {limits.memory_mb} MB for all its processes together, shared "
+            f"memory, memfds and tmpfs files it writes included (cgroup {v} {files[0]}); an "
+            f"out-of-memory kill is reported as the memory limit"
+        ]
         if "pids" in self.dirs:
-            lines.append(f"processes and threads: {limits.processes} for all together "
-                         f"(cgroup {v} {files[1]})")
+            lines.append(
+                f"processes and threads: {limits.processes} for all together "
+                f"(cgroup {v} {files[1]})"
+            )
         if "cpu" in self.dirs and limits.cpus > 0:
             lines.append(f"CPU share: at most {limits.cpus} cores at once (cgroup {v} {files[2]})")
         if self.cpu_seconds() is not None:
-            lines.append(f"CPU time: {cpu_budget(limits)} for all its processes together "
-                         f"(cgroup {v} {files[3]})")
+            lines.append(
+                f"CPU time: {cpu_budget(limits)} for all its processes together "
+                f"(cgroup {v} {files[3]})"
+            )
         return lines

@@ -1,4 +1,5 @@
 """Gradescope's container, made safe for 'uid' mode before grading."""
+
 import os
 import stat
 from pathlib import Path
@@ -6,8 +7,9 @@ from pathlib import Path
 from .paths import is_under, runtime_paths
 
 
-def prepare_container(secrets=("/autograder/source", "/autograder/results"),
-                      runtime: list[str] | None = None) -> list[str]:
+def prepare_container(
+    secrets=("/autograder/source", "/autograder/results"), runtime: list[str] | None = None
+) -> list[str]:
     """Run once, as root, at the start of Gradescope's `run_autograder` (a throwaway
     container), before grading. Docker's default profile refuses namespaces there,
     so the sandbox falls back to 'uid' mode; this makes that mode safe:
@@ -31,8 +33,11 @@ def prepare_container(secrets=("/autograder/source", "/autograder/results"),
                 mode = os.stat(folder).st_mode
             except OSError:
                 break
-            if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH and \
-                    not any(is_under(str(folder), s) for s in secrets):
+            if (
+                stat.S_ISDIR(mode)
+                and not mode & stat.S_IXOTH
+                and not any(is_under(str(folder), s) for s in secrets)
+            ):
                 os.chmod(folder, mode | stat.S_IXOTH)
                 done.append(f"{folder}: o+x")
     return done

@@ -1,4 +1,5 @@
 """Engine side: start the worker through the launcher, watch it, kill it."""
+
 import json
 import os
 import select
@@ -15,8 +16,8 @@ from .limits import Limits, SandboxError, cpu_budget
 from .paths import remove_files_of
 from .proc import cpu_seconds_of, memory_mb, processes_of
 
-REPORT_TIMEOUT = 60.0         # seconds for the launcher to set everything up
-WATCH_EVERY = 0.5             # the engine checks the limits this often while it waits
+REPORT_TIMEOUT = 60.0  # seconds for the launcher to set everything up
+WATCH_EVERY = 0.5  # the engine checks the limits this often while it waits
 
 
 class Sandbox:
@@ -32,32 +33,46 @@ class Sandbox:
         self.limits = limits
         self.hide = [str(p) for p in hide]
         self.data = [str(p) for p in data]
-        self.cache = dict(cache or {})   # env name -> folder the worker may write privately
+        self.cache = dict(cache or {})  # env name -> folder the worker may write privately
         self.process: subprocess.Popen | None = None
         self.report: dict = {}
-        self.uids: list[int] = []   # every uid a worker ran as, for checks afterwards
+        self.uids: list[int] = []  # every uid a worker ran as, for checks afterwards
         self.cgroup: Cgroup | None = None
-        self.cgroup_used = ""       # the last cgroup's version and controllers, for describe
+        self.cgroup_used = ""  # the last cgroup's version and controllers, for describe
         self.cgroup_lines: list[str] = []
-        self.no_cgroup = ""         # why there was none
-        self.cpu_spent = 0.0        # by workers already gone
-        self._cpu_seen: dict = {}   # (pid, start time) -> CPU seconds, without a cgroup
+        self.no_cgroup = ""  # why there was none
+        self.cpu_spent = 0.0  # by workers already gone
+        self._cpu_seen: dict = {}  # (pid, start time) -> CPU seconds, without a cgroup
         self._unused: Cgroup | None = None
 
     def start(self, argv: list[str], env: dict, workdir: str, **popen) -> subprocess.Popen:
         """Run argv (cwd = root/workdir) in the sandbox; returns the launcher's Popen."""
         self.cgroup, self.no_cgroup = Cgroup.create(self.limits)
         read_end, write_end = os.pipe()
-        plan = {"root": str(self.root), "workdir": workdir, "argv": argv, "env": env,
-                "limits": asdict(self.limits), "hide": self.hide, "data": self.data,
-                "cache": self.cache, "report_fd": write_end, "parent": os.getpid(),
-                "best_mode": settings.env(settings.ENV_SANDBOX, "namespaces"),
-                "cgroup": self.cgroup.procs_files() if self.cgroup else []}
+        plan = {
+            "root": str(self.root),
+            "workdir": workdir,
+            "argv": argv,
+            "env": env,
+            "limits": asdict(self.limits),
+            "hide": self.hide,
+            "data": self.data,
+            "cache": self.cache,
+            "report_fd": write_end,
+            "parent": os.getpid(),
+            "best_mode": settings.env(settings.ENV_SANDBOX, "namespaces"),
+            "cgroup": self.cgroup.procs_files() if self.cgroup else [],
+        }
         flags = ["-P"] if sys.version_info >= (3, 11) else []
         try:
             self.process = subprocess.Popen(
                 [sys.executable, *flags, "-s", "-m", "autograder.sandbox", json.dumps(plan)],
-                cwd=self.root, env=env, pass_fds=(write_end,), start_new_session=True, **popen)
+                cwd=self.root,
+                env=env,
+                pass_fds=(write_end,),
+                start_new_session=True,
+                **popen,
+            )
         except BaseException:
             if self.cgroup:
                 self.cgroup.remove()
@@ -72,13 +87,15 @@ class Sandbox:
             self.uids.append(self.report["uid"])
         if self.cgroup and self.report.get("ok") and not self.report.get("cgroup_joined"):
             self.no_cgroup = f"the worker could not join it ({self.report.get('cgroup_error')})"
-            self._unused, self.cgroup = self.cgroup, None   # removed with the worker
+            self._unused, self.cgroup = self.cgroup, None  # removed with the worker
         if self.cgroup:
             self.cgroup_lines = self.cgroup.describe(self.limits)
         if not self.report.get("ok"):
             self.kill()
-            raise SandboxError("The sandbox for student code could not be set up: "
-                               + self.report.get("error", "no report from the launcher"))
+            raise SandboxError(
+                "The sandbox for student code could not be set up: "
+                + self.report.get("error", "no report from the launcher")
+            )
         return self.process
 
     def _read_report(self, fd: int) -> dict:
@@ -161,12 +178,12 @@ class Sandbox:
             return 0
         keep = {self.process.pid, self.report["worker"]}
         killed = set()
-        for _ in range(200):   # until they are gone (a throttled one dies at its next slice)
+        for _ in range(200):  # until they are gone (a throttled one dies at its next slice)
             strays = [p for p in self.pids() if p not in keep]
             if not strays:
                 break
             if not killed:
-                self.cpu_used(strays)   # counted before they go, where no cgroup counts
+                self.cpu_used(strays)  # counted before they go, where no cgroup counts
             for pid in strays:
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -218,15 +235,21 @@ class Sandbox:
         if self.cgroup_lines:
             lines += self.cgroup_lines
         else:
-            lines += [f"memory: {self.limits.memory_mb} MB for all its processes together, "
-                      f"shared mappings, memfds and deleted tmpfs files held open included "
-                      f"(watchdog, every {WATCH_EVERY:g} s while a test runs)",
-                      f"CPU time: {cpu_budget(self.limits)} for all its processes together "
-                      f"(watchdog, summing the process tree every {WATCH_EVERY:g} s)"]
-            missing += [f"kernel-enforced limits for all its processes together and a CPU "
-                        f"share cap (no cgroup: {self.no_cgroup})"]
+            lines += [
+                f"memory: {self.limits.memory_mb} MB for all its processes together, "
+                f"shared mappings, memfds and deleted tmpfs files held open included "
+                f"(watchdog, every {WATCH_EVERY:g} s while a test runs)",
+                f"CPU time: {cpu_budget(self.limits)} for all its processes together "
+                f"(watchdog, summing the process tree every {WATCH_EVERY:g} s)",
+            ]
+            missing += [
+                f"kernel-enforced limits for all its processes together and a CPU "
+                f"share cap (no cgroup: {self.no_cgroup})"
+            ]
         lines.append("processes its code started are killed when each test's probe returns")
         if self.report.get("mode") == "uid":
-            lines.append("files its user left in /tmp, /var/tmp, /run/lock and /dev/shm are "
-                         "removed when it is done")
+            lines.append(
+                "files its user left in /tmp, /var/tmp, /run/lock and /dev/shm are "
+                "removed when it is done"
+            )
         return lines + ["NOT: " + text for text in missing]

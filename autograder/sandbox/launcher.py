@@ -1,6 +1,7 @@
 """The launcher (`python -m autograder.sandbox PLAN`, as the grader's user): set the
 measures up, fork, and execute the worker in the child; report on a pipe which
 measures applied and the worker's pid; wait for it and pass its fate on."""
+
 import json
 import os
 import resource
@@ -8,18 +9,40 @@ import shutil
 import signal
 import stat
 
-from .libc import (CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS,
-                   MNT_DETACH, MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY,
-                   MS_REC, MS_REMOUNT, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS,
-                   PR_SET_PDEATHSIG, ST_FLAGS, _call, libc, mount, pivot_root, prctl, unshare)
+from .libc import (
+    CLONE_NEWIPC,
+    CLONE_NEWNET,
+    CLONE_NEWNS,
+    CLONE_NEWPID,
+    CLONE_NEWUTS,
+    MNT_DETACH,
+    MS_BIND,
+    MS_NODEV,
+    MS_NOEXEC,
+    MS_NOSUID,
+    MS_PRIVATE,
+    MS_RDONLY,
+    MS_REC,
+    MS_REMOUNT,
+    PR_SET_CHILD_SUBREAPER,
+    PR_SET_NO_NEW_PRIVS,
+    PR_SET_PDEATHSIG,
+    ST_FLAGS,
+    _call,
+    libc,
+    mount,
+    pivot_root,
+    prctl,
+    unshare,
+)
 from .paths import _minimal, is_under, runtime_paths, world_usable
 from .proc import _user_thread_count, processes_of
 
-UID_BASE = 2_000_000_000     # dedicated uids: UID_BASE + launcher pid (pid_max <= 2**22)
+UID_BASE = 2_000_000_000  # dedicated uids: UID_BASE + launcher pid (pid_max <= 2**22)
 SANDBOX_DIR = "/tmp/sandbox"  # where the worker sees its folder when /tmp is private
 
 NAMESPACES = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
-MODES = ("namespaces", "uid", "limits")   # best first; $AUTOGRADER_SANDBOX caps it
+MODES = ("namespaces", "uid", "limits")  # best first; $AUTOGRADER_SANDBOX caps it
 
 
 def namespaces_work() -> str:
@@ -34,13 +57,16 @@ def namespaces_work() -> str:
             mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64k")
             os.mkdir("/tmp/.old")
             os.chdir("/tmp")
-            pivot_root(".", ".old")   # the worker's root is pivoted into, so try it too
+            pivot_root(".", ".old")  # the worker's root is pivoted into, so try it too
             os._exit(0)
         except BaseException:  # noqa: BLE001
             os._exit(1)
     _, status = os.waitpid(pid, 0)
-    return "" if os.waitstatus_to_exitcode(status) == 0 else \
-        "this machine does not allow new namespaces (unshare/mount/pivot_root refused)"
+    return (
+        ""
+        if os.waitstatus_to_exitcode(status) == 0
+        else "this machine does not allow new namespaces (unshare/mount/pivot_root refused)"
+    )
 
 
 def _bind(source_fd: int, target: str, readonly: bool) -> None:
@@ -77,13 +103,14 @@ def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list)
     for /tmp, /var/tmp, /run/lock, /dev/shm, the home and the submission's copy.
     Everything else of the host is absent. Returns the worker's folder."""
     unshare(NAMESPACES)
-    mount(None, "/", None, MS_REC | MS_PRIVATE)   # nothing below leaks to the host
+    mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
     limits = plan["limits"]
     root_fd = os.open(plan["root"], os.O_RDONLY | os.O_DIRECTORY)
     view = _allowlist(plan)
     system, links, binds, caches = view["system"], view["links"], view["binds"], view["caches"]
-    opened = {p: os.open(p, os.O_PATH) for p in [*system, *binds, *caches.values()]
-              if p not in links}
+    opened = {
+        p: os.open(p, os.O_PATH) for p in [*system, *binds, *caches.values()] if p not in links
+    }
     devices = {}
     for name in DEVICES:
         try:
@@ -94,8 +121,13 @@ def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list)
     # The private tmpfs first: what is bound back from under the host's /tmp (a
     # checkout or venv in /tmp, as on CI) gets its mount point inside it.
     os.mkdir("/tmp", mode=0o1777)
-    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
-          f"size={limits['disk_mb']}m,nr_inodes={limits['files']},mode=1777")
+    mount(
+        "tmpfs",
+        "/tmp",
+        "tmpfs",
+        MS_NOSUID | MS_NODEV,
+        f"size={limits['disk_mb']}m,nr_inodes={limits['files']},mode=1777",
+    )
     covered = _bind_back(system + binds, links, opened, view["hidden"], system)
     _make_dev(devices)
     sys_line = _mount_sys(missing)
@@ -105,25 +137,30 @@ def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list)
     _drop_host_root()
     for fd in [*opened.values(), *devices.values(), root_fd]:
         os.close(fd)
-    measures += ["no network (own network namespace)",
-                 "own process namespace and /proc (sees no other process)",
-                 "its own root folder built from an allowlist: read-only "
-                 + ", ".join(f"{p} -> {links[p]}" if p in links else p for p in system)
-                 + f", a minimal /dev ({' '.join(DEVICES)}), /proc, {sys_line}",
-                 f"private /tmp, /var/tmp, /run/lock, /dev/shm and home: one tmpfs of "
-                 f"{limits['disk_mb']} MB and {limits['files']} files and folders that also "
-                 f"holds its copy of the submission"]
+    measures += [
+        "no network (own network namespace)",
+        "own process namespace and /proc (sees no other process)",
+        "its own root folder built from an allowlist: read-only "
+        + ", ".join(f"{p} -> {links[p]}" if p in links else p for p in system)
+        + f", a minimal /dev ({' '.join(DEVICES)}), /proc, {sys_line}",
+        f"private /tmp, /var/tmp, /run/lock, /dev/shm and home: one tmpfs of "
+        f"{limits['disk_mb']} MB and {limits['files']} files and folders that also "
+        f"holds its copy of the submission",
+    ]
     if view["absent"]:
-        measures.append("hidden (absent from its root but for what is bound back): "
-                        + ", ".join(view["absent"]))
+        measures.append(
+            "hidden (absent from its root but for what is bound back): " + ", ".join(view["absent"])
+        )
     if binds:
         measures.append("bound back read-only: " + ", ".join(binds))
     if covered:
-        measures.append("hidden inside folders bound back (empty read-only mounts): "
-                        + ", ".join(covered))
+        measures.append(
+            "hidden inside folders bound back (empty read-only mounts): " + ", ".join(covered)
+        )
     if view["refused"]:
-        missing.append("Python paths left out because they hold a hidden folder: "
-                       + ", ".join(view["refused"]))
+        missing.append(
+            "Python paths left out because they hold a hidden folder: " + ", ".join(view["refused"])
+        )
     return box
 
 
@@ -138,14 +175,30 @@ def _allowlist(plan: dict) -> dict:
     wanted = runtime_paths() + [os.path.realpath(p) for p in plan["data"] if os.path.exists(p)]
     wanted = [p for p in wanted if os.path.isdir(p) or os.path.isfile(p)]
     refused = sorted({p for p in wanted if any(is_under(h, p) for h in hidden)})
-    binds = _minimal(p for p in wanted if p not in refused and not is_under(p, root)
-                     and not any(is_under(p, s) for s in system))
-    caches = {name: os.path.realpath(p) for name, p in plan["cache"].items()
-              if os.path.isdir(p) and not any(is_under(h, os.path.realpath(p)) for h in hidden)}
-    absent = sorted(f"/{n}" for n in os.listdir("/") if os.path.isdir(f"/{n}")
-                    and f"/{n}" not in system + ["/dev", "/proc", "/sys", "/tmp"])
-    return {"hidden": hidden, "system": system, "links": links, "refused": refused,
-            "binds": binds, "caches": caches, "absent": absent}
+    binds = _minimal(
+        p
+        for p in wanted
+        if p not in refused and not is_under(p, root) and not any(is_under(p, s) for s in system)
+    )
+    caches = {
+        name: os.path.realpath(p)
+        for name, p in plan["cache"].items()
+        if os.path.isdir(p) and not any(is_under(h, os.path.realpath(p)) for h in hidden)
+    }
+    absent = sorted(
+        f"/{n}"
+        for n in os.listdir("/")
+        if os.path.isdir(f"/{n}") and f"/{n}" not in system + ["/dev", "/proc", "/sys", "/tmp"]
+    )
+    return {
+        "hidden": hidden,
+        "system": system,
+        "links": links,
+        "refused": refused,
+        "binds": binds,
+        "caches": caches,
+        "absent": absent,
+    }
 
 
 def _pivot_into_new_root() -> None:
@@ -153,7 +206,7 @@ def _pivot_into_new_root() -> None:
     into it; the host's root stays at /.old until everything is bound from it."""
     mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=4096,mode=755")
     os.mkdir("/tmp/proc")
-    mount("proc", "/tmp/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)   # the launcher's
+    mount("proc", "/tmp/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # the launcher's
     os.mkdir("/tmp/.old", 0o700)
     os.chdir("/tmp")
     pivot_root(".", ".old")
@@ -169,9 +222,12 @@ def _bind_back(paths: list, links: dict, opened: dict, hidden: list, system: lis
         else:
             _mountpoint(path, opened[path])
             _bind(opened[path], path, readonly=True)
-    covered = [h for h in hidden if os.path.isdir(h) and h not in system and
-               any(is_under(h, b) for b in paths)]
-    for path in covered:   # named hidden, yet inside a folder bound back: covered
+    covered = [
+        h
+        for h in hidden
+        if os.path.isdir(h) and h not in system and any(is_under(h, b) for b in paths)
+    ]
+    for path in covered:  # named hidden, yet inside a folder bound back: covered
         mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=755")
     return covered
 
@@ -182,8 +238,12 @@ def _make_dev(devices: dict) -> None:
     for name, fd in devices.items():
         _mountpoint(f"/dev/{name}", fd)
         _bind(fd, f"/dev/{name}", readonly=False)
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+    for name, target in (
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ):
         os.symlink(target, f"/dev/{name}")
 
 
@@ -218,9 +278,14 @@ def _overlay_caches(caches: dict, opened: dict, uid, measures: list, missing: li
             os.chown(f"{layer}/upper", uid, uid)
         _mountpoint(path, opened[path])
         try:
-            mount("overlay", path, "overlay", MS_NOSUID | MS_NODEV,
-                  f"lowerdir=/proc/self/fd/{opened[path]},upperdir={layer}/upper,"
-                  f"workdir={layer}/work")
+            mount(
+                "overlay",
+                path,
+                "overlay",
+                MS_NOSUID | MS_NODEV,
+                f"lowerdir=/proc/self/fd/{opened[path]},upperdir={layer}/upper,"
+                f"workdir={layer}/work",
+            )
             measures.append(f"cache {path}: read-only, private writes (overlay)")
         except OSError as exc:
             _bind(opened[path], path, readonly=True)
@@ -248,9 +313,17 @@ def _make_box(root_fd: int, uid) -> str:
 def _drop_host_root() -> None:
     _call(libc().umount2(b"/.old", MNT_DETACH), "umount the host's root")
     os.rmdir("/.old")
-    for path in ("/", "/dev"):   # no new files outside the private tmpfs
-        mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
-              (MS_NOEXEC if path == "/dev" else MS_NODEV))
+    for path in ("/", "/dev"):  # no new files outside the private tmpfs
+        mount(
+            None,
+            path,
+            None,
+            MS_REMOUNT
+            | MS_BIND
+            | MS_RDONLY
+            | MS_NOSUID
+            | (MS_NOEXEC if path == "/dev" else MS_NODEV),
+        )
 
 
 def prepare_in_place(plan: dict, uid: int, measures: list, missing: list) -> None:
@@ -263,8 +336,10 @@ def prepare_in_place(plan: dict, uid: int, measures: list, missing: list) -> Non
         os.chmod(f"{root}/{name}", 0o700)
     for path in [os.path.realpath(p) for p in plan["hide"]]:
         if os.path.exists(path) and world_usable(path):
-            missing.append(f"{path} is readable by any user (no mount namespace to hide it; "
-                           f"remove read permission for others, e.g. chmod o-rwx)")
+            missing.append(
+                f"{path} is readable by any user (no mount namespace to hide it; "
+                f"remove read permission for others, e.g. chmod o-rwx)"
+            )
 
 
 def set_limits(limits: dict, dedicated_uid: bool) -> None:
@@ -277,8 +352,9 @@ def set_limits(limits: dict, dedicated_uid: bool) -> None:
         processes += _user_thread_count(os.getuid())
     resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    files = limits["open_files"] if hard == resource.RLIM_INFINITY else \
-        min(limits["open_files"], hard)
+    files = (
+        limits["open_files"] if hard == resource.RLIM_INFINITY else min(limits["open_files"], hard)
+    )
     resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
     if limits.get("cpu_seconds"):
         resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 5))
@@ -326,9 +402,18 @@ def launch(plan: dict) -> None:
             _become_worker(plan, mode, root, uid, launcher)
             if uid is not None and not os.access(argv[0], os.X_OK):
                 raise PermissionError(f"the sandbox user cannot run {argv[0]}")
-            _write(report_fd, {"ok": True, "mode": mode, "uid": uid, "measures": measures,
-                               "missing": missing, "cgroup_joined": joined,
-                               "cgroup_error": cgroup_error})
+            _write(
+                report_fd,
+                {
+                    "ok": True,
+                    "mode": mode,
+                    "uid": uid,
+                    "measures": measures,
+                    "missing": missing,
+                    "cgroup_joined": joined,
+                    "cgroup_error": cgroup_error,
+                },
+            )
             os.execve(argv[0], argv, env)
         except BaseException as exc:  # noqa: BLE001
             try:
@@ -337,7 +422,7 @@ def launch(plan: dict) -> None:
                 os._exit(97)
     for fd in cgroup_fds:
         os.close(fd)
-    _write(report_fd, {"worker": child})   # its pid here: kept alive between probes
+    _write(report_fd, {"worker": child})  # its pid here: kept alive between probes
     os.close(report_fd)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
@@ -349,7 +434,7 @@ def launch(plan: dict) -> None:
 
 def _start_up(plan: dict) -> None:
     os.set_inheritable(plan["report_fd"], False)
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)       # the grader died: so do we
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader died: so do we
     if os.getppid() != plan["parent"]:
         os._exit(1)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -371,57 +456,64 @@ def _isolate(plan: dict, best: str, uid, is_root: bool):
     measures, missing), root, argv and env as the worker sees them."""
     measures, missing = [], []
     root, argv, env = plan["root"], plan["argv"], plan["env"]
-    why_not = namespaces_work() if best == "namespaces" else \
-        f"turned off (AUTOGRADER_SANDBOX={best})"
+    why_not = (
+        namespaces_work() if best == "namespaces" else f"turned off (AUTOGRADER_SANDBOX={best})"
+    )
     if not why_not:
         mode = "namespaces"
         box = setup_namespaces(plan, uid, measures, missing)
         argv, env = _rewrite(argv, root, box), _rewrite(env, root, box)
         root = box
     else:
-        missing += [f"network isolation ({why_not})",
-                    f"hiding the grader's files by mounts ({why_not})",
-                    f"a private /tmp, /var/tmp, /run/lock and /dev/shm, a disk quota and "
-                    f"a cap on files ({why_not}): the host's are visible and writable; "
-                    f"two submissions graded at once could pass files there"]
+        missing += [
+            f"network isolation ({why_not})",
+            f"hiding the grader's files by mounts ({why_not})",
+            f"a private /tmp, /var/tmp, /run/lock and /dev/shm, a disk quota and "
+            f"a cap on files ({why_not}): the host's are visible and writable; "
+            f"two submissions graded at once could pass files there",
+        ]
         mode = "limits"
         if uid is not None:
             blocked = [p for p in runtime_paths() if not world_usable(p)]
             if blocked:
-                missing.append("a separate user: the Python runtime is not readable by "
-                               "other users (" + ", ".join(blocked[:3]) + "); see "
-                               "autograder.sandbox.prepare_container")
+                missing.append(
+                    "a separate user: the Python runtime is not readable by "
+                    "other users (" + ", ".join(blocked[:3]) + "); see "
+                    "autograder.sandbox.prepare_container"
+                )
                 uid = None
             else:
                 mode = "uid"
                 prepare_in_place(plan, uid, measures, missing)
-        for name in plan["cache"]:   # a private cache: never share writes between students
+        for name in plan["cache"]:  # a private cache: never share writes between students
             env[name] = f"{root}/home/.cache"
     if uid is not None:
         measures.append(f"runs as its own user (uid {uid}), not as the grader")
     elif not any("separate user" in m for m in missing):
         missing.append("a separate user (the worker runs as the grader's user)")
     if uid is None and is_root:
-        missing.append("RLIMIT_NPROC (root ignores it): processes are counted by the "
-                       "grader's watchdog instead")
-    prctl(PR_SET_CHILD_SUBREAPER, 1)   # orphans come back here, and are killed
+        missing.append(
+            "RLIMIT_NPROC (root ignores it): processes are counted by the grader's watchdog instead"
+        )
+    prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans come back here, and are killed
     return mode, uid, root, argv, env, measures, missing
 
 
 def _rlimit_measures(limits: dict, uid) -> list[str]:
-    measures = [f"memory: {limits['memory_mb']} MB per process (RLIMIT_DATA)",
-                f"processes and threads: {limits['processes']} (RLIMIT_NPROC"
-                + (", own uid)" if uid is not None else ", counted with the user's others)"),
-                f"files: {limits['file_size_mb']} MB each, printed output included (RLIMIT_FSIZE)"]
+    measures = [
+        f"memory: {limits['memory_mb']} MB per process (RLIMIT_DATA)",
+        f"processes and threads: {limits['processes']} (RLIMIT_NPROC"
+        + (", own uid)" if uid is not None else ", counted with the user's others)"),
+        f"files: {limits['file_size_mb']} MB each, printed output included (RLIMIT_FSIZE)",
+    ]
     if limits.get("cpu_seconds"):
-        measures.append(f"CPU time: {limits['cpu_seconds']} s per process (RLIMIT_CPU, "
-                        f"a backstop)")
+        measures.append(f"CPU time: {limits['cpu_seconds']} s per process (RLIMIT_CPU, a backstop)")
     return measures
 
 
 def _join_cgroups(fds: list, error: str) -> tuple[bool, str]:
     joined = bool(fds) and not error
-    for fd in fds:   # "0": this process; all it starts stays inside
+    for fd in fds:  # "0": this process; all it starts stays inside
         try:
             os.write(fd, b"0")
         except OSError as exc:
@@ -432,7 +524,7 @@ def _join_cgroups(fds: list, error: str) -> tuple[bool, str]:
 
 def _become_worker(plan: dict, mode: str, root: str, uid, launcher: int) -> None:
     """In the child: its own /proc, its folder, rlimits, its user, no new privileges."""
-    if mode == "namespaces":   # a /proc of its own, unseen by the launcher
+    if mode == "namespaces":  # a /proc of its own, unseen by the launcher
         unshare(CLONE_NEWNS)
         mount(None, "/", None, MS_REC | MS_PRIVATE)
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -443,7 +535,7 @@ def _become_worker(plan: dict, mode: str, root: str, uid, launcher: int) -> None
         os.setgid(uid)
         os.setuid(uid)
     prctl(PR_SET_NO_NEW_PRIVS, 1)
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)   # after setuid, which clears it
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
     if os.getppid() not in (launcher, 0):
         os._exit(1)
 
@@ -459,7 +551,7 @@ def _wait_for(child: int) -> int:
 
 
 def _kill_orphans(launcher: int) -> None:
-    for _ in range(20):    # orphans left behind (without a PID namespace)
+    for _ in range(20):  # orphans left behind (without a PID namespace)
         left = [p for p in processes_of(launcher) if p != launcher]
         if not left:
             break

@@ -1,14 +1,34 @@
 """The path policy: which folders are the system's, which the worker's Python needs,
 what other users can read, and the host's shared temporary folders."""
+
 import os
 import shutil
 import stat
 import sys
 from pathlib import Path
 
-SYSTEM_DIRS = {"/", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc", "/proc",
-               "/sys", "/dev", "/run", "/var", "/opt", "/home", "/tmp", "/boot", "/srv",
-               "/mnt", "/media"}
+SYSTEM_DIRS = {
+    "/",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib64",
+    "/lib32",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/run",
+    "/var",
+    "/opt",
+    "/home",
+    "/tmp",
+    "/boot",
+    "/srv",
+    "/mnt",
+    "/media",
+}
 
 
 def outside_system_dirs() -> list[str]:
@@ -16,9 +36,13 @@ def outside_system_dirs() -> list[str]:
     /autograder). Hidden by default: another checkout of the course repo, an
     instructor's files or other graders' work elsewhere on the machine stays out of
     reach; what the worker needs (runtime, venv, data) is bound back read-only."""
-    return sorted(f"/{name}" for name in os.listdir("/")
-                  if f"/{name}" not in SYSTEM_DIRS and os.path.isdir(f"/{name}")
-                  and not os.path.islink(f"/{name}"))
+    return sorted(
+        f"/{name}"
+        for name in os.listdir("/")
+        if f"/{name}" not in SYSTEM_DIRS
+        and os.path.isdir(f"/{name}")
+        and not os.path.islink(f"/{name}")
+    )
 
 
 def is_under(path: str, folder: str) -> bool:
@@ -43,9 +67,14 @@ def world_usable(path: str) -> bool:
 
 def runtime_paths() -> list[str]:
     """What the worker's Python needs to read: its installation and import path."""
-    found = {sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,
-             os.path.dirname(os.path.realpath(sys.executable)),
-             os.path.dirname(os.path.abspath(sys.executable))}
+    found = {
+        sys.prefix,
+        sys.exec_prefix,
+        sys.base_prefix,
+        sys.base_exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+        os.path.dirname(os.path.abspath(sys.executable)),
+    }
     found |= {p for p in sys.path if p and os.path.isabs(p)}
     return sorted(p for p in {os.path.realpath(p) for p in found} | found if os.path.exists(p))
 

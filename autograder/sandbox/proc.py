@@ -1,5 +1,6 @@
 """Process accounting from /proc (engine side): the process tree, memory and CPU
 time of a group of processes, without a cgroup."""
+
 import os
 import stat
 
@@ -16,7 +17,7 @@ def _process_table() -> dict[int, tuple[int, int]]:
             uid = os.stat(f"/proc/{name}").st_uid
         except OSError:
             continue
-        fields = data[data.rindex(b")") + 2:].split()
+        fields = data[data.rindex(b")") + 2 :].split()
         if fields[0] not in (b"Z", b"X"):
             table[int(name)] = (int(fields[1]), uid)
     return table
@@ -110,7 +111,7 @@ def memory_mb(pids, above_mb: float = 0.0) -> float:
     return sum(_rollup_kb(p) for p in pids) / 1024 + held
 
 
-anonymous_memory_mb = memory_mb   # the name it had before shared memory counted
+anonymous_memory_mb = memory_mb  # the name it had before shared memory counted
 
 
 def cpu_seconds_of(pid: int) -> tuple[tuple[int, int], float]:
@@ -120,7 +121,7 @@ def cpu_seconds_of(pid: int) -> tuple[tuple[int, int], float]:
             data = f.read()
     except OSError:
         return (pid, 0), 0.0
-    fields = data[data.rindex(b")") + 2:].split()
+    fields = data[data.rindex(b")") + 2 :].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return (pid, int(fields[19])), (int(fields[11]) + int(fields[12])) / ticks
 

@@ -1,4 +1,5 @@
 """`python -m autograder.sandbox --check`: what the sandbox gives on this machine."""
+
 import json
 import os
 import shutil
@@ -10,7 +11,6 @@ from ..settings import PACKAGE_ROOT
 from .host import Sandbox
 from .limits import Limits
 from .paths import SHARED_TMP, outside_system_dirs
-
 
 CHECK_SCRIPT = """import json, os, sys
 wrote = []
@@ -29,24 +29,33 @@ def check() -> dict:
     """What the sandbox gives on this machine: start a trivial worker that lists its
     root and writes into the usual shared temporary folders, and report."""
     import tempfile
+
     with tempfile.TemporaryDirectory(prefix="autograder-check-") as tmp:
         root = Path(tmp)
-        shutil.copytree(PACKAGE_ROOT, root / "lib" / "autograder",
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            PACKAGE_ROOT, root / "lib" / "autograder", ignore=shutil.ignore_patterns("__pycache__")
+        )
         for name in ("probes", "submission", "home"):
             (root / name).mkdir()
         box = Sandbox(root, Limits(), hide=[str(PACKAGE_ROOT.parent), *outside_system_dirs()])
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(root / "lib")}
         name = f"autograder-check-{os.getpid()}"
-        process = box.start([sys.executable, "-c", CHECK_SCRIPT, name, *SHARED_TMP], env,
-                            "submission", stdout=subprocess.PIPE)
+        process = box.start(
+            [sys.executable, "-c", CHECK_SCRIPT, name, *SHARED_TMP],
+            env,
+            "submission",
+            stdout=subprocess.PIPE,
+        )
         out = process.stdout.read().decode().strip()
         process.wait()
-        cgroup = (f"{box.cgroup.version} ({', '.join(box.cgroup.controllers())})"
-                  if box.cgroup else f"none: {box.no_cgroup}")
+        cgroup = (
+            f"{box.cgroup.version} ({', '.join(box.cgroup.controllers())})"
+            if box.cgroup
+            else f"none: {box.no_cgroup}"
+        )
         shared = [f for f in SHARED_TMP if os.path.exists(os.path.join(f, name))]
         box.kill()
-        for folder in shared:   # 'limits' mode: the grader's own user wrote them
+        for folder in shared:  # 'limits' mode: the grader's own user wrote them
             try:
                 os.unlink(os.path.join(folder, name))
             except OSError:
@@ -56,8 +65,12 @@ def check() -> dict:
         except ValueError:
             seen = {"uid": out, "root": [], "wrote": []}
         lines = box.describe()
-        return {"mode": box.report.get("mode"), "cgroup": cgroup,
-                "uid_seen_by_worker": str(seen["uid"]), "root_seen_by_worker": seen["root"],
-                "host_folders_it_could_write": shared,
-                "measures": [m for m in lines if not m.startswith("NOT: ")],
-                "missing": [m[5:] for m in lines if m.startswith("NOT: ")]}
+        return {
+            "mode": box.report.get("mode"),
+            "cgroup": cgroup,
+            "uid_seen_by_worker": str(seen["uid"]),
+            "root_seen_by_worker": seen["root"],
+            "host_folders_it_could_write": shared,
+            "measures": [m for m in lines if not m.startswith("NOT: ")],
+            "missing": [m[5:] for m in lines if m.startswith("NOT: ")],
+        }

@@ -17,6 +17,7 @@ seeds for the assignments judged by thresholds.
 
     python -m autograder.verbs.bench [hw ...]      # some assignments only, no benchmarks
 """
+
 import importlib
 import json
 import os
@@ -32,7 +33,7 @@ from ..settings import all_assignments
 
 BUDGET_MB = 768
 CALIBRATED = ["hw2_logistic", "hw4_regularization", "project_cifar10"]
-CALIBRATE_SEEDS = 3   # a quick look; the config comments come from 10 seeds
+CALIBRATE_SEEDS = 3  # a quick look; the config comments come from 10 seeds
 CPU_VENV = REPO_ROOT / ".venv-cpu"
 # What the grading path needs on Gradescope's build; torch 2.13.0 is the +cpu wheel on
 # local disk. No torchvision: its wheel from the registry does not import beside it.
@@ -58,10 +59,19 @@ def cpu_python() -> Path | None:
         return python
     print(f"building {CPU_VENV.name} (CPU torch, no torchvision) ...", flush=True)
     try:
-        subprocess.run(["python3", "-m", "venv",
-                        str(CPU_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        *CPU_PACKAGES], check=True)
+        subprocess.run(["python3", "-m", "venv", str(CPU_VENV)], check=True)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                *CPU_PACKAGES,
+            ],
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError) as exc:
         print(f"  could not build {CPU_VENV.name}: {exc}")
         return None
@@ -99,32 +109,47 @@ def pss_mb(pids: list[int]) -> float:
 
 def measure(hw: str, python: Path | str = sys.executable, env: dict | None = None) -> dict:
     """Grade the reference of `hw` with `python`; timings and the peak summed PSS in MB."""
-    env = {**os.environ, **(env or {}), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-           "PYTHONPATH": str(REPO_ROOT)}  # the CPU build has no install of the project
+    env = {
+        **os.environ,
+        **(env or {}),
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONPATH": str(REPO_ROOT),
+    }  # the CPU build has no install of the project
     started = time.monotonic()
-    process = subprocess.Popen([str(python), "-c", MEASURE, hw, str(REPO_ROOT / "solutions" / hw)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               cwd=REPO_ROOT, env=env)
+    process = subprocess.Popen(
+        [str(python), "-c", MEASURE, hw, str(REPO_ROOT / "solutions" / hw)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+        env=env,
+    )
     peak = [0.0]
 
     def watch():
         while process.poll() is None:
             peak[0] = max(peak[0], pss_mb(tree(process.pid)))
             time.sleep(0.05)
+
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     out, err = process.communicate()
     watcher.join()
     if process.returncode:
         raise RuntimeError(f"grading {hw} with {python} failed:\n{err[-2000:]}")
-    return {**json.loads(out.strip().splitlines()[-1]), "pss": peak[0],
-            "wall": time.monotonic() - started}
+    return {
+        **json.loads(out.strip().splitlines()[-1]),
+        "pss": peak[0],
+        "wall": time.monotonic() - started,
+    }
 
 
 def cifar10_10k() -> str:
     """A generated CIFAR10 set with the real test set's 10,000 images (no real CIFAR10
     here; grading costs the same), made once in the cache."""
     from ..datasets import cache_dir, generated_cifar10
+
     root = cache_dir() / "bench-cifar10-500-10000"
     generated_cifar10(root, n_train=500, n_test=10000)
     os.chmod(root, 0o755)  # the sandboxed worker may run as another user
@@ -134,12 +159,16 @@ def cifar10_10k() -> str:
 def main(argv: list[str]) -> int:
     names = argv or all_assignments()
     cpu = cpu_python()
-    print("Grading the reference solution of each assignment (1 torch thread); memory: peak "
-          "PSS of grader + worker summed over all their processes, sampled every 50 ms")
+    print(
+        "Grading the reference solution of each assignment (1 torch thread); memory: peak "
+        "PSS of grader + worker summed over all their processes, sampled every 50 ms"
+    )
     print(f"{'':<20}{'--- this build (.venv) ---':^53}{'--- CPU build (.venv-cpu) ---':^35}")
-    print(f"{'assignment':<20}{'score':>10}{'wall s':>8}{'start s':>9}{'bodies s':>10}"
-          f"{'ratio':>8}{'PSS MB':>8}{'score':>11}{'wall s':>8}{'PSS MB':>8}{'of 768':>8}"
-          f"   goals: ratio<=1.2, PSS<=768 (CPU), wall<=60")
+    print(
+        f"{'assignment':<20}{'score':>10}{'wall s':>8}{'start s':>9}{'bodies s':>10}"
+        f"{'ratio':>8}{'PSS MB':>8}{'score':>11}{'wall s':>8}{'PSS MB':>8}{'of 768':>8}"
+        f"   goals: ratio<=1.2, PSS<=768 (CPU), wall<=60"
+    )
     runs = [(hw, hw, {}) for hw in names]
     if "project_cifar10" in names:  # CIFAR10's real test-set size, as Gradescope grades it
         runs.append(("project, 10k test", "project_cifar10", {"AUTOGRADER_DATA": cifar10_10k()}))
@@ -148,31 +177,43 @@ def main(argv: list[str]) -> int:
         m = measure(hw, env=env)
         ratio = m["total"] / m["bodies"] if m["bodies"] else float("inf")
         ratios[label] = ratio
-        line = (f"{label:<20}{m['score']:>5g}/{m['max']:<4g}{m['total']:>8.1f}{m['start']:>9.1f}"
-                f"{m['bodies']:>10.1f}{ratio:>7.2f}x{m['pss']:>8.0f}")
+        line = (
+            f"{label:<20}{m['score']:>5g}/{m['max']:<4g}{m['total']:>8.1f}{m['start']:>9.1f}"
+            f"{m['bodies']:>10.1f}{ratio:>7.2f}x{m['pss']:>8.0f}"
+        )
         if cpu:
             c = measure(hw, cpu, env)
             flag = "" if c["pss"] <= BUDGET_MB else "  OVER"
-            line += (f"{c['score']:>6g}/{c['max']:<4g}{c['total']:>8.1f}{c['pss']:>8.0f}"
-                     f"{c['pss'] / BUDGET_MB:>7.0%}{flag}")
+            line += (
+                f"{c['score']:>6g}/{c['max']:<4g}{c['total']:>8.1f}{c['pss']:>8.0f}"
+                f"{c['pss'] / BUDGET_MB:>7.0%}{flag}"
+            )
             if c["torchvision"]:
                 line += "  (imported torchvision!)"
         print(line, flush=True)
     worst = max(ratios, key=ratios.get)
-    print(f"grading time / test-body time: {min(ratios.values()):.2f}x to {ratios[worst]:.2f}x "
-          f"({worst}); goal <= 1.2x for every assignment")
+    print(
+        f"grading time / test-body time: {min(ratios.values()):.2f}x to {ratios[worst]:.2f}x "
+        f"({worst}); goal <= 1.2x for every assignment"
+    )
     if argv:
         return 0
     from .. import benchmarks
+
     for module in sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__)):
         print(f"\n== benchmarks/{module}")
         for line in importlib.import_module(f"autograder.benchmarks.{module}").run():
             print(line)
-    for hw in CALIBRATED:   # the verb as its user runs it (verbs never import each other)
-        print(f"\n== calibrate {hw} --seeds {CALIBRATE_SEEDS} (thresholds against the reference "
-              f"and alternatives; autograder calibrate <hw> for more seeds)", flush=True)
-        subprocess.run([sys.executable, "-m", "autograder", "calibrate", hw,
-                        "--seeds", str(CALIBRATE_SEEDS)], check=False)
+    for hw in CALIBRATED:  # the verb as its user runs it (verbs never import each other)
+        print(
+            f"\n== calibrate {hw} --seeds {CALIBRATE_SEEDS} (thresholds against the reference "
+            f"and alternatives; autograder calibrate <hw> for more seeds)",
+            flush=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "autograder", "calibrate", hw, "--seeds", str(CALIBRATE_SEEDS)],
+            check=False,
+        )
     return 0
 
 

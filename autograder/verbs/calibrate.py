@@ -18,6 +18,7 @@ the same numbers (it differs elsewhere) and is not repeated.
 
     python -m autograder calibrate hw2_logistic --seeds 10 --threads 1,2
 """
+
 import statistics
 import tempfile
 from pathlib import Path
@@ -27,8 +28,8 @@ from ..core.assignment import config, test_files
 from ..core.engine import grade
 from ..settings import COURSE
 
-TARGET = 1e-3   # the most a correct submission may lose a threshold's points with
-Z = -statistics.NormalDist().inv_cdf(TARGET)   # 3.09: sd below the mean at TARGET
+TARGET = 1e-3  # the most a correct submission may lose a threshold's points with
+Z = -statistics.NormalDist().inv_cdf(TARGET)  # 3.09: sd below the mean at TARGET
 
 
 def judged_files(hw: str) -> list[str]:
@@ -44,8 +45,9 @@ def alternatives(hw: str) -> dict[str, dict]:
     return variants.load(hw).ALTERNATIVES
 
 
-def measure(hw: str, folder: Path, seeds: list[int], threads: list[int],
-            files: list[str]) -> tuple[dict, list[str]]:
+def measure(
+    hw: str, folder: Path, seeds: list[int], threads: list[int], files: list[str]
+) -> tuple[dict, list[str]]:
     """(case title, figure) -> {"threshold", "values"} over every seed and thread
     count; and the failures that recorded no figure (in the judges' words)."""
     rows, problems = {}, []
@@ -54,12 +56,12 @@ def measure(hw: str, folder: Path, seeds: list[int], threads: list[int],
             report = grade(hw, folder, only=files, seed=seed, threads=count)
             for case in report.cases:
                 for figure, (value, threshold) in case.figures.items():
-                    row = rows.setdefault((case.title, figure), {"threshold": threshold,
-                                                                 "values": []})
+                    row = rows.setdefault(
+                        (case.title, figure), {"threshold": threshold, "values": []}
+                    )
                     row["values"].append(value)
                 if not case.figures and case.message:
-                    problems.append(f"seed {seed}, {count} thread(s), {case.title}: "
-                                    f"{case.message}")
+                    problems.append(f"seed {seed}, {count} thread(s), {case.title}: {case.message}")
     return rows, problems
 
 
@@ -84,48 +86,69 @@ def table(label: str, rows: dict) -> tuple[list[str], int]:
         margin = f"{(mean - threshold) / sd:8.1f}" if sd else f"{'inf':>8}"
         flag = "  FLAG: move to <= 1e-3 bar" if normal >= TARGET else ""
         flagged += bool(flag)
-        lines.append(f"{label[:24]:<24} {title[:34]:<34} {figure[:26]:<26} {threshold:>6.4f} "
-                     f"{min(values):>7.4f} {mean:>7.4f} {sd:>7.4f} {max(values):>7.4f} "
-                     f"{margin} {normal:>10.2e} {empirical:>6.2f} {mean - Z * sd:>8.4f}{flag}")
+        lines.append(
+            f"{label[:24]:<24} {title[:34]:<34} {figure[:26]:<26} {threshold:>6.4f} "
+            f"{min(values):>7.4f} {mean:>7.4f} {sd:>7.4f} {max(values):>7.4f} "
+            f"{margin} {normal:>10.2e} {empirical:>6.2f} {mean - Z * sd:>8.4f}{flag}"
+        )
     return lines, flagged
 
 
 def say(line: str) -> None:
-    print(line, flush=True)   # row by row: a run takes minutes
+    print(line, flush=True)  # row by row: a run takes minutes
 
 
-HEADER = (f"{'submission':<24} {'case':<34} {'figure':<26} {'thresh':>6} {'min':>7} {'mean':>7} "
-          f"{'sd':>7} {'max':>7} {'margin':>8} {'P(fail)':>10} {'empir':>6} {'1e-3 bar':>8}")
+HEADER = (
+    f"{'submission':<24} {'case':<34} {'figure':<26} {'thresh':>6} {'min':>7} {'mean':>7} "
+    f"{'sd':>7} {'max':>7} {'margin':>8} {'P(fail)':>10} {'empir':>6} {'1e-3 bar':>8}"
+)
 
 
 def main(hw: str, seeds: int = 10, threads: list[int] = (1, 2), out=say) -> int:
     """Print the table for `hw`; 1 if a threshold is flagged (or nothing is judged)."""
-    config(hw)   # an unknown assignment: one plain line (UnknownAssignment)
+    config(hw)  # an unknown assignment: one plain line (UnknownAssignment)
     files = judged_files(hw)
     if not files:
         out(f"{hw}: no test compares a figure with a threshold (checks.expect_at_least).")
         return 1
     seed_list, threads = list(range(1, seeds + 1)), list(threads)
     runs = len(seed_list) * len(threads)
-    out(f"{hw}: {', '.join(files)}; seeds 1..{seeds} x torch threads "
-        f"{','.join(map(str, threads))} = {runs} runs a submission")
-    out(f"P(fail): P(X < threshold) under a normal fit over the {runs} runs; empir: the "
+    out(
+        f"{hw}: {', '.join(files)}; seeds 1..{seeds} x torch threads "
+        f"{','.join(map(str, threads))} = {runs} runs a submission"
+    )
+    out(
+        f"P(fail): P(X < threshold) under a normal fit over the {runs} runs; empir: the "
         f"fraction of runs below; 1e-3 bar: mean - {Z:.2f} sd, the highest threshold with "
-        f"P(fail) < 1e-3")
+        f"P(fail) < 1e-3"
+    )
     out(HEADER)
     flagged, reference_rows = 0, None
     with tempfile.TemporaryDirectory(prefix="calibrate-") as scratch:
         subjects = [("reference", COURSE.solutions / hw)]
         for i, (name, alternative) in enumerate(alternatives(hw).items()):
-            subjects.append((f"alt: {name}", variants.write(
-                hw, Path(scratch) / f"alt{i}", alternative["replace"], alternative.get("file"))))
+            subjects.append(
+                (
+                    f"alt: {name}",
+                    variants.write(
+                        hw,
+                        Path(scratch) / f"alt{i}",
+                        alternative["replace"],
+                        alternative.get("file"),
+                    ),
+                )
+            )
         for label, folder in subjects:
-            if reference_rows is not None:   # the same numbers as the reference? then skip
+            if reference_rows is not None:  # the same numbers as the reference? then skip
                 first, _ = measure(hw, folder, seed_list[:1], threads[:1], files)
-                if all(first[k]["values"] == reference_rows[k]["values"][:1]
-                       for k in first) and first.keys() == reference_rows.keys():
-                    out(f"{label[:24]:<24} same figures as the reference on the first run: "
-                        f"not repeated")
+                if (
+                    all(first[k]["values"] == reference_rows[k]["values"][:1] for k in first)
+                    and first.keys() == reference_rows.keys()
+                ):
+                    out(
+                        f"{label[:24]:<24} same figures as the reference on the first run: "
+                        f"not repeated"
+                    )
                     continue
             rows, problems = measure(hw, folder, seed_list, threads, files)
             if reference_rows is None:
@@ -135,8 +158,13 @@ def main(hw: str, seeds: int = 10, threads: list[int] = (1, 2), out=say) -> int:
             for line in lines + [f"{'':<24} no figure recorded: {p}" for p in problems[:5]]:
                 out(line)
             if runs > 1 and rows and all(len(set(r["values"])) == 1 for r in rows.values()):
-                out(f"{'':<24} (the same value for every seed and thread count: the grader "
-                    f"randomises nothing here)")
-    out(f"{flagged} threshold(s) with P(fail) >= {TARGET:g}" if flagged
-        else f"every threshold: P(fail) < {TARGET:g}")
+                out(
+                    f"{'':<24} (the same value for every seed and thread count: the grader "
+                    f"randomises nothing here)"
+                )
+    out(
+        f"{flagged} threshold(s) with P(fail) >= {TARGET:g}"
+        if flagged
+        else f"every threshold: P(fail) < {TARGET:g}"
+    )
     return 1 if flagged else 0

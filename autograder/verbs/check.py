@@ -3,6 +3,7 @@
 Runs the public tests only and explains, per question, what is right and what
 is wrong, in plain words.
 """
+
 from pathlib import Path
 
 from ..core.assignment import UnknownAssignment, read_name, test_files, use_folder
@@ -26,11 +27,15 @@ def find_folder(hw: str | None, directory: str | None) -> Path:
     if hw and IN_COURSE and (COURSE.template / hw).is_dir():
         return COURSE.template / hw
     if hw:
-        raise UnknownAssignment(f"No folder for assignment '{hw}' here. Run `autograder check` "
-                                f"inside your assignment folder (the one with config.toml), "
-                                f"or `autograder check {hw}` from the folder that holds it.")
-    raise UnknownAssignment("This folder is not an assignment folder (no config.toml here or "
-                            "above). Run `autograder check` inside the folder you were given.")
+        raise UnknownAssignment(
+            f"No folder for assignment '{hw}' here. Run `autograder check` "
+            f"inside your assignment folder (the one with config.toml), "
+            f"or `autograder check {hw}` from the folder that holds it."
+        )
+    raise UnknownAssignment(
+        "This folder is not an assignment folder (no config.toml here or "
+        "above). Run `autograder check` inside the folder you were given."
+    )
 
 
 def pick_questions(asked: list[str], tests: list[Path]) -> list[str]:
@@ -38,8 +43,7 @@ def pick_questions(asked: list[str], tests: list[Path]) -> list[str]:
     stems = [p.stem for p in tests]
     chosen = []
     for question in asked:
-        found = [s for s in stems if s == question] or \
-            [s for s in stems if s.startswith(question)]
+        found = [s for s in stems if s == question] or [s for s in stems if s.startswith(question)]
         if len(found) != 1:
             how = "matches several questions" if found else "is not a question of this assignment"
             raise UnknownAssignment(f"'{question}' {how}. Questions: {', '.join(stems)}.")
@@ -51,11 +55,13 @@ def main(hw: str | None, directory: str | None, questions: list[str] | None = No
     """Exit code 0 when every public test run passed, 1 otherwise."""
     folder = find_folder(hw, directory)
     assignment = folder if read_name(folder) else None
-    if assignment is not None:    # a student's folder: its own config and public tests
+    if assignment is not None:  # a student's folder: its own config and public tests
         hw = use_folder(assignment)
     elif hw is None:
-        raise UnknownAssignment(f"{folder} has no config.toml: name the assignment, e.g. "
-                                f"`autograder check hw1_autograd {folder}`.")
+        raise UnknownAssignment(
+            f"{folder} has no config.toml: name the assignment, e.g. "
+            f"`autograder check hw1_autograd {folder}`."
+        )
     tests = test_files(hw)
     only = pick_questions(questions, tests) if questions else None
     report = grade(hw, folder, include_hidden=False, only=only)

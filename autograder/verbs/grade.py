@@ -2,6 +2,7 @@
 
 All tests; always writes a Gradescope results file and exits 0 whatever the score.
 """
+
 from ..core.report import grade_to_file
 
 

@@ -1,5 +1,6 @@
 """`python -m autograder gradescope <hw>`: the grading step of the zip's
 run_autograder on Gradescope (see verbs/zip.py)."""
+
 import os
 
 from ..core.report import grade_to_file as grade
@@ -7,9 +8,12 @@ from ..sandbox import prepare_container
 from ..settings import ENV_HIDE, env_paths
 
 
-def main(hw: str, submission: str = "/autograder/submission",
-                    results: str = "/autograder/results/results.json",
-                    secrets=("/autograder/source", "/autograder/results")) -> int:
+def main(
+    hw: str,
+    submission: str = "/autograder/submission",
+    results: str = "/autograder/results/results.json",
+    secrets=("/autograder/source", "/autograder/results"),
+) -> int:
     """The grading step of Gradescope's run_autograder, as root:
 
         cd /autograder/source/files && python -m autograder gradescope <hw>

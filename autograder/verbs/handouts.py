@@ -6,6 +6,7 @@ under the top folder <hw>/, with the grader's wheel in <hw>/grader/, so a
 student needs nothing else from the repository: the handout's "Check your
 work" section gives the set-up commands (`pip install --find-links grader ...`).
 """
+
 import subprocess
 import sys
 import zipfile
@@ -14,7 +15,7 @@ from pathlib import Path
 from .. import __version__
 from ..settings import REPO_ROOT, all_assignments, require_course
 
-DIST_NAME = "dl_homework_grader"   # the wheel's file name prefix (pyproject's name, normalised)
+DIST_NAME = "dl_homework_grader"  # the wheel's file name prefix (pyproject's name, normalised)
 WHEEL = f"{DIST_NAME}-{__version__}-py3-none-any.whl"
 
 
@@ -23,9 +24,20 @@ def build_wheel(out_dir: Path) -> Path:
     from an earlier build may not hold the code of today)."""
     wheel = Path(out_dir) / WHEEL
     wheel.unlink(missing_ok=True)
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--wheel",
-                    "--outdir", str(out_dir), str(REPO_ROOT)],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--no-isolation",
+            "--wheel",
+            "--outdir",
+            str(out_dir),
+            str(REPO_ROOT),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return wheel
 
 

@@ -8,6 +8,7 @@ For each assignment, writes student_template/<hw>/ from the single sources:
   - tests/: the public test cases only (hidden cases and their probes removed),
     and the helper modules of tests/support/ that those public cases load.
 """
+
 import shutil
 from pathlib import Path
 

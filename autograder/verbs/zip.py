@@ -11,6 +11,7 @@ Two ways to run it, same test files, same scores:
     sandbox (`autograder gradescope`, verbs/gradescope.py), judges outside it;
   - `otter run -a <zip> <submission.py>` uses otter's in-process runner.
 """
+
 import json
 import shutil
 import subprocess
@@ -43,8 +44,11 @@ def build(hw: str, out_dir: Path) -> Path:
         (stage / "tests").mkdir()
         for path in test_files(hw):
             shutil.copy(path, stage / "tests" / path.name)
-        shutil.copytree(PACKAGE_ROOT, stage / "autograder",
-                        ignore=shutil.ignore_patterns("__pycache__", "benchmarks"))
+        shutil.copytree(
+            PACKAGE_ROOT,
+            stage / "autograder",
+            ignore=shutil.ignore_patterns("__pycache__", "benchmarks"),
+        )
         (stage / "assignments" / hw).mkdir(parents=True)
         shutil.copy(find_assignment_dir(hw) / "config.toml", stage / "assignments" / hw)
         shutil.copytree(stage / "tests", stage / "assignments" / hw / "tests")
@@ -55,13 +59,36 @@ def build(hw: str, out_dir: Path) -> Path:
             (stage / "assignments" / hw / "tests" / SUPPORT_DIR).mkdir(exist_ok=True)
             shutil.copy(path, stage / "assignments" / hw / "tests" / SUPPORT_DIR / path.name)
         (stage / "requirements.txt").write_text(GRADESCOPE_REQUIREMENTS)
-        (stage / "otter_config.json").write_text(json.dumps({
-            "lang": "python", "seed": cfg.seed, "show_stdout": False, "show_hidden": False,
-            "assignment_name": hw}, indent=2))
-        command = [sys.executable, "-m", "otter", "generate", "--tests-dir", "tests",
-                   "--python-version", "3.11",
-                   "--requirements", "requirements.txt", "--config", "otter_config.json",
-                   "--output-path", str(output), "autograder", "assignments"]
+        (stage / "otter_config.json").write_text(
+            json.dumps(
+                {
+                    "lang": "python",
+                    "seed": cfg.seed,
+                    "show_stdout": False,
+                    "show_hidden": False,
+                    "assignment_name": hw,
+                },
+                indent=2,
+            )
+        )
+        command = [
+            sys.executable,
+            "-m",
+            "otter",
+            "generate",
+            "--tests-dir",
+            "tests",
+            "--python-version",
+            "3.11",
+            "--requirements",
+            "requirements.txt",
+            "--config",
+            "otter_config.json",
+            "--output-path",
+            str(output),
+            "autograder",
+            "assignments",
+        ]
         subprocess.run(command, cwd=stage, check=True, stdout=subprocess.DEVNULL)
     replace_member(output, "run_autograder", RUN_AUTOGRADER.format(hw=hw))
     return output

@@ -19,8 +19,8 @@ Budgets, checks and grading: see README.md. Check your work with
     python -m autograder check project_cifar10
 """
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 # Per-channel mean and standard deviation of the CIFAR10 training images.
 CIFAR10_MEAN = (0.4914, 0.4822, 0.4465)

@@ -32,7 +32,6 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-
 from models import build_model
 
 HERE = Path(__file__).resolve().parent

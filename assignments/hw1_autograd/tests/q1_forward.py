@@ -1,8 +1,7 @@
 """Q1: MyReLU.forward computes max(x, 0) for tensors of any shape and float dtype."""
 import torch
 
-from autograder.checks import expect_close, expect_equal, only_when_right
-from autograder.checks import source
+from autograder.checks import expect_close, expect_equal, only_when_right, source
 from autograder.testing import probe, test_case
 
 OK_FORMAT = False

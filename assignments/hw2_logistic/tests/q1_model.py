@@ -1,8 +1,14 @@
 """Q1: LogisticRegression is one linear map from 784 pixels to 10 logits."""
 import torch
 
-from autograder.checks import (expect_close, expect_depends_on_input, expect_equal, expect_shape,
-                               only_when_right, parameter_shapes)
+from autograder.checks import (
+    expect_close,
+    expect_depends_on_input,
+    expect_equal,
+    expect_shape,
+    only_when_right,
+    parameter_shapes,
+)
 from autograder.testing import probe, test_case
 
 OK_FORMAT = False

@@ -63,7 +63,7 @@ def reference_run():
             losses.append(loss.item())
             sizes.append(len(y))
         per_batch.append(sum(losses) / len(losses))
-        per_sample.append(sum(l * n for l, n in zip(losses, sizes)) / sum(sizes))
+        per_sample.append(sum(loss * n for loss, n in zip(losses, sizes)) / sum(sizes))
     return model, per_sample, per_batch
 
 
@@ -72,7 +72,7 @@ def seen_losses(env):
     assert isinstance(losses, list) and len(losses) == EPOCHS, (
         f"train(model, loader, epochs={EPOCHS}) should return a list of {EPOCHS} numbers "
         f"(the mean loss of each epoch), but it returned {losses!r:.80}.")
-    return [expect_number(l, f"The loss of epoch {i + 1}") for i, l in enumerate(losses)]
+    return [expect_number(loss, f"The loss of epoch {i + 1}") for i, loss in enumerate(losses)]
 
 
 @test_case(points=1, hidden=False)
@@ -93,7 +93,7 @@ def test_loss_falls(env):
     """On learnable data the mean loss falls from each epoch to the next."""
     losses = seen_losses(env)
     assert all(b < a for a, b in zip(losses, losses[1:])), (
-        f"The epoch losses {[round(l, 4) for l in losses]} do not fall; check the optimizer "
+        f"The epoch losses {[round(loss, 4) for loss in losses]} do not fall; check the optimizer "
         f"step, the learning rate and optimizer.zero_grad().")
 
 

@@ -22,8 +22,8 @@ import operator
 import torch
 from torch.utils.data import TensorDataset
 
-from autograder.checks.bounds import chi_square_band, distinct_band
 from autograder.checks import only_when_right
+from autograder.checks.bounds import chi_square_band, distinct_band
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False

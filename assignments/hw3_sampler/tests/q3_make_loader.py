@@ -11,8 +11,8 @@ replacement it is exactly 1.
 import torch
 from torch.utils.data import RandomSampler, TensorDataset
 
-from autograder.checks.bounds import distinct_band
 from autograder.checks import expect_equal, only_when_right
+from autograder.checks.bounds import distinct_band
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False

@@ -11,8 +11,8 @@ notes' forward pass recomputed from the weights.
 """
 import torch
 
-from autograder.checks.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
+from autograder.checks.bounds import hoeffding_margin
 from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False

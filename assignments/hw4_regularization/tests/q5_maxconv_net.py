@@ -17,8 +17,12 @@ import torch
 import torch.nn.functional as F
 
 from autograder import datasets
-from autograder.checks import (expect_at_least, expect_depends_on_input, expect_shape,
-                               only_when_right)
+from autograder.checks import (
+    expect_at_least,
+    expect_depends_on_input,
+    expect_shape,
+    only_when_right,
+)
 from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False

@@ -12,8 +12,8 @@ most 7% of x for p = 0.5.
 
 import torch
 
-from autograder.checks.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_shape, only_when_right
+from autograder.checks.bounds import hoeffding_margin
 from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from autograder.checks import expect_shape, expect_finite
+from autograder.checks import expect_finite, expect_shape
 from autograder.testing import config, probe, test_case
 
 OK_FORMAT = False

@@ -36,7 +36,7 @@ def training_run(LogisticRegression, train):
 def seen_losses(env):
     losses = training_run(env)['losses']
     assert isinstance(losses, list) and len(losses) == EPOCHS, f'train(model, loader, epochs={EPOCHS}) should return a list of {EPOCHS} numbers (the mean loss of each epoch), but it returned {losses!r:.80}.'
-    return [expect_number(l, f'The loss of epoch {i + 1}') for i, l in enumerate(losses)]
+    return [expect_number(loss, f'The loss of epoch {i + 1}') for i, loss in enumerate(losses)]
 
 @test_case(points=1, hidden=False)
 def test_returns_epoch_losses(env):
@@ -52,4 +52,4 @@ def expect_trained(final):
 def test_loss_falls(env):
     """On learnable data the mean loss falls from each epoch to the next."""
     losses = seen_losses(env)
-    assert all((b < a for a, b in zip(losses, losses[1:]))), f'The epoch losses {[round(l, 4) for l in losses]} do not fall; check the optimizer step, the learning rate and optimizer.zero_grad().'
+    assert all((b < a for a, b in zip(losses, losses[1:]))), f'The epoch losses {[round(loss, 4) for loss in losses]} do not fall; check the optimizer step, the learning rate and optimizer.zero_grad().'

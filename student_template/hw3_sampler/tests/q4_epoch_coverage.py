@@ -8,8 +8,8 @@ n = 10,000 samples the answer must lie in McDiarmid's band around
 """
 import torch
 from torch.utils.data import DataLoader, RandomSampler, Sampler, TensorDataset
-from autograder.checks.bounds import distinct_band
 from autograder.checks import expect_number
+from autograder.checks.bounds import distinct_band
 from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q4_epoch_coverage'

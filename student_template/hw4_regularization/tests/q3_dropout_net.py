@@ -10,8 +10,8 @@ below 1e-6 (autograder/bounds.py). In eval mode the output must equal the
 notes' forward pass recomputed from the weights.
 """
 import torch
-from autograder.checks.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
+from autograder.checks.bounds import hoeffding_margin
 from autograder.testing import config, probe, support, test_case
 OK_FORMAT = False
 name = 'q3_dropout_net'

@@ -11,8 +11,8 @@ and fc2. In eval mode the whole output is recomputed from the weights.
 """
 import torch
 from torch import nn
-from autograder.checks.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_depends_on_input, expect_shape, only_when_right
+from autograder.checks.bounds import hoeffding_margin
 from autograder.testing import config, probe, support, test_case
 OK_FORMAT = False
 name = 'q4_bn_net'

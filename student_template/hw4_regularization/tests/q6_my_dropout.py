@@ -10,8 +10,8 @@ must lie within x +- (x / (1 - p)) sqrt(ln(2 * 50 / 1e-6) / 40,000), at
 most 7% of x for p = 0.5.
 """
 import torch
-from autograder.checks.bounds import hoeffding_margin
 from autograder.checks import expect_close, expect_shape, only_when_right
+from autograder.checks.bounds import hoeffding_margin
 from autograder.testing import config, probe, support, test_case
 OK_FORMAT = False
 name = 'q6_my_dropout'

@@ -2,7 +2,7 @@
 for every n: the rate does not depend on h."""
 import math
 import torch
-from autograder.checks import expect_shape, expect_finite
+from autograder.checks import expect_finite, expect_shape
 from autograder.testing import config, probe, test_case
 OK_FORMAT = False
 name = 'q6_v_cycle'
