@@ -1,83 +1,55 @@
 """Q1: WithReplacementSampler has the right length and index range, draws from
 its generator (same seed, same indices) and works inside a DataLoader."""
-import operator
 
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.checks import expect_equal, only_when_right
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q1_sampler"
 points = None
 
 CFG = config()
+epochs = support("epochs")
 N, DRAWS = CFG["basic_size"], CFG["basic_draws"]
-
-
-def dataset(n):
-    return TensorDataset(torch.arange(n))
-
-
-def generator(seed):
-    return torch.Generator().manual_seed(seed)
-
-
-def is_index(value):
-    if isinstance(value, bool):
-        return False
-    try:
-        operator.index(value)
-        return True
-    except TypeError:
-        return False
-
-
-def listed(sampler):
-    """One epoch of `sampler`: its indices as a tensor, and the types of values
-    that were not integers (a DataLoader needs integers to index a data set)."""
-    values = list(sampler)
-    bad = sorted({type(v).__name__ for v in values if not is_index(v)})
-    indices = torch.tensor([operator.index(v) for v in values] if not bad else [],
-                           dtype=torch.int64)
-    return {"indices": indices, "bad": bad, "examples": [repr(v) for v in values[:3]]}
 
 
 @probe
 def lengths(WithReplacementSampler):
-    data = dataset(N)
+    data = epochs.dataset(N)
     seen = {}
     for key, num_samples in (("default", None), ("more", 3 * N), ("fewer", 5)):
         if num_samples is None:
-            sampler = WithReplacementSampler(data, generator=generator(1))
+            sampler = WithReplacementSampler(data, generator=epochs.generator(1))
         else:
-            sampler = WithReplacementSampler(data, num_samples=num_samples, generator=generator(1))
+            sampler = WithReplacementSampler(data, num_samples=num_samples, generator=epochs.generator(1))
         seen[key] = {"len": len(sampler), "drawn": len(list(sampler))}
     return seen
 
 
 @probe
 def seeded_draws(WithReplacementSampler):
-    data = dataset(N)
+    data = epochs.dataset(N)
 
     def draw(seed, global_seed):
         torch.manual_seed(global_seed)  # the global generator must not matter
-        return listed(WithReplacementSampler(data, num_samples=DRAWS, generator=generator(seed)))
+        return epochs.listed(WithReplacementSampler(data, num_samples=DRAWS, generator=epochs.generator(seed)))
 
     seen = {"a": draw(3, 100), "b": draw(3, 200), "c": draw(4, 100)}
-    sampler = WithReplacementSampler(data, num_samples=DRAWS, generator=generator(5))
-    seen["epoch1"], seen["epoch2"] = listed(sampler), listed(sampler)
+    sampler = WithReplacementSampler(data, num_samples=DRAWS, generator=epochs.generator(5))
+    seen["epoch1"], seen["epoch2"] = epochs.listed(sampler), epochs.listed(sampler)
     return seen
 
 
 @probe
 def in_a_loader(WithReplacementSampler):
     data = TensorDataset(torch.arange(50) * 10)
-    sampler = WithReplacementSampler(data, num_samples=30, generator=generator(8))
+    sampler = WithReplacementSampler(data, num_samples=30, generator=epochs.generator(8))
     loader = DataLoader(data, batch_size=8, sampler=sampler)
     batches = [batch[0] for batch in loader]
-    again = listed(WithReplacementSampler(data, num_samples=30, generator=generator(8)))
+    again = epochs.listed(WithReplacementSampler(data, num_samples=30, generator=epochs.generator(8)))
     return {"batches": batches, "len": len(loader), "indices": again}
 
 

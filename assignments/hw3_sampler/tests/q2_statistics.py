@@ -17,62 +17,34 @@ at most `failure_probability` = 1e-6, see autograder/bounds.py):
   through permutations (without replacement in disguise).
 The probes are seeded, so a given sampler gets the same verdict every run.
 """
-import operator
 
 import torch
-from torch.utils.data import TensorDataset
 
 from autograder.checks import only_when_right
 from autograder.checks.bounds import chi_square_band, distinct_band
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q2_statistics"
 points = None
 
 CFG = config()
+epochs = support("epochs")
 DELTA = CFG["failure_probability"]
-
-
-def dataset(n):
-    return TensorDataset(torch.arange(n))
-
-
-def generator(seed):
-    return torch.Generator().manual_seed(seed)
-
-
-def is_index(value):
-    if isinstance(value, bool):
-        return False
-    try:
-        operator.index(value)
-        return True
-    except TypeError:
-        return False
-
-
-def listed(sampler):
-    """One epoch of `sampler` as a tensor of indices, and the non-integer types seen."""
-    values = list(sampler)
-    bad = sorted({type(v).__name__ for v in values if not is_index(v)})
-    indices = torch.tensor([operator.index(v) for v in values] if not bad else [],
-                           dtype=torch.int64)
-    return {"indices": indices, "bad": bad}
 
 
 @probe
 def one_epoch(WithReplacementSampler):
-    return {"small": listed(WithReplacementSampler(dataset(CFG["repeat_size"]),
-                                                   generator=generator(12))),
-            "large": listed(WithReplacementSampler(dataset(CFG["coverage_size"]),
-                                                   generator=generator(13)))}
+    return {"small": epochs.listed(WithReplacementSampler(epochs.dataset(CFG["repeat_size"]),
+                                                   generator=epochs.generator(12))),
+            "large": epochs.listed(WithReplacementSampler(epochs.dataset(CFG["coverage_size"]),
+                                                   generator=epochs.generator(13)))}
 
 
 @probe
 def long_run(WithReplacementSampler):
-    return listed(WithReplacementSampler(dataset(CFG["uniform_size"]),
-                                         num_samples=CFG["uniform_draws"], generator=generator(11)))
+    return epochs.listed(WithReplacementSampler(epochs.dataset(CFG["uniform_size"]),
+                                         num_samples=CFG["uniform_draws"], generator=epochs.generator(11)))
 
 
 def indices_of(seen, n, draws, what):

@@ -3,23 +3,14 @@ stiffness matrix of n/2 cells."""
 import torch
 
 from autograder.checks import expect_close
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
 name = "q5_galerkin"
 points = None
 
 CFG = config()
-
-
-def tridiagonal(n):
-    """The stiffness matrix of n cells, built here (not with your stiffness_matrix)."""
-    h = 1.0 / n
-    A = torch.zeros(n - 1, n - 1, dtype=torch.float64)
-    A.diagonal().fill_(2 / h)
-    A.diagonal(1).fill_(-1 / h)
-    A.diagonal(-1).fill_(-1 / h)
-    return A
+fem = support("fem")
 
 
 def random_matrix(n, seed):
@@ -29,7 +20,7 @@ def random_matrix(n, seed):
 
 @probe
 def coarse_of_stiffness(galerkin_coarse):
-    return {str(n): galerkin_coarse(tridiagonal(n)) for n in (4, 16, 1024)}
+    return {str(n): galerkin_coarse(fem.tridiagonal(n)) for n in (4, 16, 1024)}
 
 
 @probe
@@ -54,7 +45,7 @@ def restriction_matrix(n):
 @test_case(points=2, hidden=False)
 def test_coarse_stiffness(env):
     """R A P for the stiffness matrix of 16 cells is the stiffness matrix of 8 cells."""
-    expect_close(coarse_of_stiffness(env)["16"], tridiagonal(8),
+    expect_close(coarse_of_stiffness(env)["16"], fem.tridiagonal(8),
                  "galerkin_coarse(A) for the stiffness matrix of n = 16", atol=1e-10,
                  rtol=CFG["exact_rtol"], dtype=True)
 
@@ -64,7 +55,7 @@ def test_other_sizes(env):
     """The same holds for n = 4 (3 x 3 -> 1 x 1) and n = 1024."""
     seen = coarse_of_stiffness(env)
     for n in (4, 1024):
-        expect_close(seen[str(n)], tridiagonal(n // 2),
+        expect_close(seen[str(n)], fem.tridiagonal(n // 2),
                      f"galerkin_coarse(A) for the stiffness matrix of n = {n}", atol=1e-8,
                      rtol=CFG["exact_rtol"])
 
@@ -73,7 +64,7 @@ def test_other_sizes(env):
 def test_with_your_stiffness_matrix(env):
     """galerkin_coarse(stiffness_matrix(n)) equals stiffness_matrix(n/2) for n = 8 .. 256."""
     for k, seen in zip(range(3, 9), coarse_of_yours(env)):
-        expect_close(seen, tridiagonal(2 ** (k - 1)),
+        expect_close(seen, fem.tridiagonal(2 ** (k - 1)),
                      f"galerkin_coarse(stiffness_matrix({2 ** k}))", atol=1e-9,
                      rtol=CFG["exact_rtol"])
 
