@@ -14,7 +14,6 @@ import secrets
 import select
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,15 @@ from pathlib import Path
 
 from .. import checks, datasets, notebook
 from ..checks import source as source_check
-from ..sandbox import LIMIT_WORDS, Limits, Sandbox, SandboxError, outside_system_dirs
+from ..sandbox import (
+    LIMIT_WORDS,
+    Limits,
+    Sandbox,
+    SandboxError,
+    limit_sentence,
+    outside_system_dirs,
+    what_it_did,
+)
 from ..settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
 from ..testing import ProbeFailed, seed_everything, test_case
 from . import plain, tamper
@@ -337,11 +344,7 @@ class WorkerSession:
         if memory:
             return self._limit_reached("memory", during)
         if code in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
-            return LimitReached(
-                f"Your code used more than the {self.limits.cpu_seconds} s of "
-                f"CPU time allowed while {during}.",
-                "cpu",
-            )
+            return self._limit_reached("cpu", during)
         reason = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
         return LimitReached(
             f"The process running your code {reason} while {during} "
@@ -381,7 +384,7 @@ class WorkerSession:
 
     def _limit_reached(self, limit: str, during: str) -> LimitReached:
         """The limit's sentence from LIMIT_WORDS, the one results files use too."""
-        what = LIMIT_WORDS[limit][1].format(**asdict(self.limits))
+        what = what_it_did(limit, asdict(self.limits))
         together = "" if "all its processes" in what else " (all its processes together)"
         return LimitReached(f"Your code {what}{together} while {during}.", limit)
 
@@ -390,7 +393,7 @@ class WorkerSession:
         frames the student's code writes into the channel are caught."""
         self._limit = seconds
         deadline = time.monotonic() + seconds
-        size = struct.unpack("<Q", self._read_exactly(8, deadline, during))[0]
+        size = plain.frame_size(self._read_exactly(plain.FRAME_HEADER.size, deadline, during))
         if size > 512 * 2**20:
             self.stop()
             raise ProbeFailed("Your code sent more than 512 MB of data back to the grader.")
@@ -551,13 +554,9 @@ def limit_problems(limits: dict[str, list[str]], values: Limits) -> list[str]:
     for limit, titles in limits.items():
         if limit not in LIMIT_WORDS:
             continue
-        what = LIMIT_WORDS[limit][1].format(**asdict(values))
         shown = ", ".join(titles[:6]) + (f" and {len(titles) - 6} more" if len(titles) > 6 else "")
-        label = LIMIT_WORDS[limit][0]
-        lines.append(
-            f"{label[0].upper() + label[1:]}: your code {what}; this cost {len(titles)} test"
-            f"{'s' if len(titles) != 1 else ''} ({shown})."
-        )
+        cost = f"; this cost {len(titles)} test{'s' if len(titles) != 1 else ''} ({shown})"
+        lines.append(limit_sentence(limit, asdict(values), cost))
     return lines
 
 

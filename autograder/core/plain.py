@@ -14,6 +14,7 @@ N times, as a judge or a message would expand it).
 import io
 import math
 import reprlib
+import struct
 import unicodedata
 import zipfile
 
@@ -84,6 +85,21 @@ def dumps(value: object) -> bytes:
     buffer = io.BytesIO()
     torch.save(value, buffer)
     return buffer.getvalue()
+
+
+# A frame on the worker's reply channel: 8 bytes of payload length, then the payload.
+FRAME_HEADER = struct.Struct("<Q")
+
+
+def frame(message: object) -> bytes:
+    """`message` as the worker sends it (see worker.py), header and payload."""
+    payload = dumps(message)
+    return FRAME_HEADER.pack(len(payload)) + payload
+
+
+def frame_size(header: bytes) -> int:
+    """The payload length a frame's header announces."""
+    return FRAME_HEADER.unpack(header)[0]
 
 
 def loads(payload: bytes):

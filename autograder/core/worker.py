@@ -6,7 +6,7 @@ frame sent before any student code runs: only it can report a grader error),
 imports the student's modules, says hello, and answers probe requests one at a time:
 
   request  (stdin):  one JSON line {"module": ..., "probe": ...}
-  response (fd of the original stdout): 8-byte length + `plain.dumps` payload
+  response (fd of the original stdout): a frame: `plain.frame`, 8-byte length + payload
 
 Student prints go to the log file the grader passed as stderr, never into the
 response channel. The worker runs inside the sandbox (autograder/sandbox/); failures
@@ -19,7 +19,6 @@ import importlib
 import inspect
 import json
 import os
-import struct
 import sys
 import time
 from pathlib import Path
@@ -27,13 +26,12 @@ from pathlib import Path
 MAIN_PID = os.getpid()
 
 
-def send(channel, message: dict, dumps=None) -> None:
+def send(channel, message: dict, frame=None) -> None:
     if os.getpid() != MAIN_PID:  # a process the student's code forked: it never answers
         os._exit(0)
-    if dumps is None:
-        from autograder.core.plain import dumps
-    payload = dumps(message)
-    channel.write(struct.pack("<Q", len(payload)) + payload)
+    if frame is None:
+        from autograder.core.plain import frame
+    channel.write(frame(message))
     channel.flush()
 
 
@@ -59,10 +57,9 @@ def limit_of(exc: BaseException) -> str:
 
 
 def limit_message(limit: str, limits: dict) -> str:
-    from autograder.sandbox import LIMIT_WORDS
+    from autograder.sandbox import limit_sentence
 
-    label = LIMIT_WORDS[limit][0]
-    return f"{label[0].upper() + label[1:]}: your code {LIMIT_WORDS[limit][1].format(**limits)}."
+    return limit_sentence(limit, limits)
 
 
 def failure(exc: BaseException, student_dir: Path, limits: dict) -> dict:
@@ -162,7 +159,7 @@ def main() -> None:
         from autograder.testing import run_probe
 
         # Held here, so student code replacing module attributes changes nothing below.
-        to_plain, NotPlainData, dumps = plain.to_plain, plain.NotPlainData, plain.dumps
+        to_plain, NotPlainData, frame = plain.to_plain, plain.NotPlainData, plain.frame
         sys.path.insert(0, settings["probes_dir"])
         # Probe modules come first, so student code cannot shadow their imports.
         probes = {name: importlib.import_module(name) for name in settings["probe_modules"]}
@@ -178,14 +175,14 @@ def main() -> None:
         return
     # Sent before any student code runs, so the grader can trust it: only this frame
     # can say the grader failed. Everything after it may be forged.
-    send(channel, {"ready": True, "nonce": hello_nonce}, dumps)
+    send(channel, {"ready": True, "nonce": hello_nonce}, frame)
     sys.path.insert(0, str(student_dir))
     env, errors, limit = import_student_modules(settings["modules"], student_dir, limits)
     failed_names = {name: defined_names(student_dir / f"{name}.py") for name in errors}
     send(
         channel,
         {"hello": True, "import_errors": errors, "limit": limit, "nonce": hello_nonce},
-        dumps,
+        frame,
     )
 
     for line in sys.stdin:
@@ -213,7 +210,7 @@ def main() -> None:
         reply["seconds"] = time.perf_counter() - started
         reply["nonce"] = request["nonce"]
         try:
-            send(channel, reply, dumps)
+            send(channel, reply, frame)
         except Exception as exc:  # noqa: BLE001  (e.g. a value torch cannot save)
             send(
                 channel,
@@ -223,7 +220,7 @@ def main() -> None:
                     "nonce": request["nonce"],
                     "message": f"Your code returned data the grader cannot read ({exc}).",
                 },
-                dumps,
+                frame,
             )
 
 

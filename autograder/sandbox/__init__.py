@@ -122,7 +122,14 @@ from .cgroup import Cgroup, _cgroup_mounts  # noqa: F401  (re-exported, as below
 from .container import prepare_container
 from .host import REPORT_TIMEOUT, WATCH_EVERY, Sandbox
 from .launcher import MODES, SANDBOX_DIR, UID_BASE, launch
-from .limits import LIMIT_WORDS, Limits, SandboxError, cpu_budget
+from .limits import (
+    LIMIT_WORDS,
+    Limits,
+    SandboxError,
+    cpu_budget,
+    limit_sentence,
+    what_it_did,
+)
 from .paths import (
     SHARED_TMP,
     is_under,
@@ -144,6 +151,8 @@ from .selfcheck import check
 __all__ = [
     "Cgroup",
     "LIMIT_WORDS",
+    "limit_sentence",
+    "what_it_did",
     "Limits",
     "MODES",
     "REPORT_TIMEOUT",

@@ -57,3 +57,15 @@ def cpu_budget(limits: Limits) -> str:
         if limits.cpu_seconds
         else "the submission's budget (import_timeout + submission_timeout)"
     )
+
+
+def what_it_did(limit: str, limits: dict) -> str:
+    """What code that reached `limit` did, e.g. 'used more than 2048 MB of memory'."""
+    return LIMIT_WORDS[limit][1].format(**limits)
+
+
+def limit_sentence(limit: str, limits: dict, tail: str = "") -> str:
+    """'Memory limit: your code used more than ...<tail>.': how the worker's replies
+    and a report's problems say it."""
+    label = LIMIT_WORDS[limit][0]
+    return f"{label[0].upper() + label[1:]}: your code {what_it_did(limit, limits)}{tail}."
