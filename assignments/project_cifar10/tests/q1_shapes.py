@@ -95,6 +95,8 @@ def final_model_kind(build_model, SmallVGG, SmallResNet):
 def test_build_model_is_one_of_the_two(env):
     """build_model() returns a SmallVGG or a SmallResNet (built with the sizes you chose)."""
     seen = final_model_kind(env)
+    only_when_right(lambda: expect_logits(final_outputs(env), "build_model()"),
+                    "the output of build_model()")
     assert seen["is_one_of_the_two"], (
         f"build_model() returns a {seen['class']}; it must return one of the two models of "
         f"models.py, a SmallVGG or a SmallResNet.")
