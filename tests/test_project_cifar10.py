@@ -310,7 +310,9 @@ def test_broken_train_py_costs_only_what_needs_it(case, tmp_path):
         shutil.copy(folder / "train.py", renamed / "train.py")
     report = grade(HW, renamed, only=["q1_shapes"])
     lost = [c for c in report.cases if not c.passed]
-    assert [c.name for c in lost] == ["build_model_output"], [c.title for c in lost]
+    assert [c.name for c in lost] == ["build_model_output", "build_model_is_one_of_the_two"], [
+        c.title for c in lost
+    ]
     assert "`build_model`" in lost[0].message and words in lost[0].message, lost[0].message
 
 

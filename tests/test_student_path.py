@@ -56,7 +56,7 @@ def test_wheel_and_sdist_hold_the_engine_and_no_answer(built):
     console script; no solution, no assignment test file, no trained checkpoint, no
     repo test (whose mutants are pieces of the solutions)."""
     for kind, names in members(built).items():
-        assert "autograder/check.py" in names and "autograder/engine.py" in names, kind
+        assert "autograder/verbs/check.py" in names and "autograder/core/engine.py" in names, kind
         assert "autograder/data/digits.npz" in names, kind
         for name in names:
             top = name.split("/", 1)[0]

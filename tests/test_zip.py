@@ -50,7 +50,7 @@ def otter_scores(zip_path: Path, submission: Path, out: Path) -> dict[str, float
 def test_zip_contents(zips):
     names = zipfile.ZipFile(zips["hw1_autograd"]).namelist()
     assert (
-        "files/autograder/engine.py" in names
+        "files/autograder/core/engine.py" in names
         and "files/assignments/hw1_autograd/config.toml" in names
     )
     assert any(n.startswith("tests/q") for n in names)
