@@ -53,21 +53,7 @@ def assert_loses(report: Report, titles: list[str]) -> None:
         assert known[title].message, f"{title} failed without saying why"
 
 
-def grade_mutant(hw: str, file: str, replacements, loses: list[str], dest: Path) -> None:
-    """A known-wrong variant loses the points of each test aimed at it (only those
-    question files are graded, to keep the suite quick)."""
-    only = sorted({title.split(":")[0] for title in loses})
-    assert_loses(grade(hw, variant(hw, dest, file, replacements), only=only), loses)
-
-
-def grade_alternative(hw: str, file: str, replacements, dest: Path) -> None:
-    """An alternative correct answer earns full marks."""
-    assert_full_marks(grade(hw, variant(hw, dest, file, replacements)))
-
-
 __all__ = [
-    "grade_mutant",
-    "grade_alternative",
     "variant",
     "grade",
     "assert_full_marks",
