@@ -48,9 +48,8 @@ def candidate_dirs(hw: str) -> list[Path]:
     if env(ENV_ASSIGNMENTS):
         places.append(Path(env(ENV_ASSIGNMENTS)) / hw)
     places += [COURSE.assignments / hw] if IN_COURSE else []
-    for base in (Path.cwd(),):
-        places += [base / "assignments" / hw, base / hw, base]
-    return places
+    here = Path.cwd()
+    return places + [here / "assignments" / hw, here / hw, here]
 
 
 def find_assignment_dir(hw: str) -> Path:
