@@ -79,25 +79,23 @@ FORGE_PROBE_MODULES = (
 # (b) the channel and its encoder read from the worker's frames, sys.stdin replaced, every
 # request answered by the student's code itself (with the request's own nonce)
 ANSWER_REQUESTS_ITSELF = (
-    "import json, struct\n_f, _seen = sys._getframe(), {}\nwhile _f is not None:\n"
+    "import json\n_f, _seen = sys._getframe(), {}\nwhile _f is not None:\n"
     "    _seen.update(_f.f_locals)\n    _f = _f.f_back\n"
-    "_channel, _dumps, _real = _seen.get('channel'), _seen.get('dumps'), sys.stdin\n"
+    "_channel, _frame, _real = _seen.get('channel'), _seen.get('frame'), sys.stdin\n"
     "def _answers():\n    for _line in _real:\n        _request = json.loads(_line)\n"
-    "        _p = _dumps({'ok': True, 'value': 'MyReLUBackward', 'seconds': 0.0,"
-    " 'nonce': _request['nonce']})\n"
-    "        _channel.write(struct.pack('<Q', len(_p)) + _p)\n        _channel.flush()\n"
+    "        _channel.write(_frame({'ok': True, 'value': 'MyReLUBackward', 'seconds': 0.0,"
+    " 'nonce': _request['nonce']}))\n        _channel.flush()\n"
     "    yield from ()\n"
-    "if _channel is not None and _dumps is not None:\n    sys.stdin = _answers()\n"
+    "if _channel is not None and _frame is not None:\n    sys.stdin = _answers()\n"
 )
 
 # (d) a hello forged from the worker's frames that claims the grader failed
-FORGE_GRADER_ERROR = (
-    "import struct\n_f, _seen = sys._getframe(), {}\nwhile _f is not None:\n"
+FORGE_GRADER_ERROR = (  # the worker's own locals: its channel, nonce and frame writer
+    "_f, _seen = sys._getframe(), {}\nwhile _f is not None:\n"
     "    _seen.update(_f.f_locals)\n    _f = _f.f_back\n"
-    "if 'channel' in _seen and 'dumps' in _seen:\n"
-    "    _p = _seen['dumps']({'hello': True, 'ready': False, 'nonce': _seen['hello_nonce'],"
-    " 'grader_error': 'the worker could not start: OSError'})\n"
-    "    _seen['channel'].write(struct.pack('<Q', len(_p)) + _p)\n"
+    "if 'channel' in _seen and 'frame' in _seen:\n"
+    "    _seen['channel'].write(_seen['frame']({'hello': True, 'ready': False,"
+    " 'nonce': _seen['hello_nonce'], 'grader_error': 'the worker could not start: OSError'}))\n"
     "    _seen['channel'].flush()\n    os._exit(0)\n"
 )
 

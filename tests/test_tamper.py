@@ -170,15 +170,25 @@ def test_a_forged_answer_scores_zero_and_needs_review(attack, tmp_path):
     assert "Needs review" in format_report(report, public_only=False)
 
 
-def test_flag_only_keeps_the_scores_and_still_says_needs_review(tmp_path, monkeypatch):
-    """(a) really forges: with on_tamper = "flag" it keeps points its my_relu never
-    earned (WRONG alone earns 0), and the report still needs review."""
+@pytest.mark.parametrize("attack", ["forge_probe_modules", "answer_requests_itself"])
+def test_flag_only_keeps_the_scores_and_still_says_needs_review(attack, tmp_path, monkeypatch):
+    """(a) and (b) really forge: with on_tamper = "flag", (a) keeps points its my_relu
+    never earned (WRONG alone earns 0) and (b)'s own answers reach the judge; the report
+    still needs review. An attack gone stale (the worker's insides renamed) fails here,
+    not silently in the test above."""
+    code = {
+        "forge_probe_modules": FORGE_PROBE_MODULES,
+        "answer_requests_itself": ANSWER_REQUESTS_ITSELF,
+    }[attack]
     monkeypatch.setenv(ENV_ASSIGNMENTS, str(write_assignment(tmp_path, "flag")))
     folder = tmp_path / "sub"
     folder.mkdir()
-    (folder / "myrelu.py").write_text(PRELUDE + WRONG + "\n" + FORGE_PROBE_MODULES)
-    report = grade("hw1_autograd", folder, only=["q1_forward"])
-    assert report.score > 0 and report.status.startswith("needs review")
+    (folder / "myrelu.py").write_text(PRELUDE + WRONG + "\n" + code)
+    report = grade("hw1_autograd", folder)
+    forged = (
+        report.score > 0 if attack == "forge_probe_modules" else "'MyReLUBackward'" in str(report)
+    )
+    assert forged and report.status.startswith("needs review")
     assert "a person will review it" in report.problems[0]
 
 
