@@ -56,6 +56,37 @@ def test_results_file_matches_schema(tmp_path):
     assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
 
 
+def test_grade_says_when_there_is_nothing_to_grade(tmp_path):
+    """An unknown assignment or a missing submission folder: one sentence, exit 2, no
+    traceback; an --out that is a folder gets results.json inside it."""
+    for hw, folder, says in [
+        ("hw9", SOLUTIONS / HW, "Unknown assignment 'hw9'"),
+        (HW, tmp_path / "missing", "No submission folder"),
+    ]:
+        done = subprocess.run(
+            [sys.executable, "-m", "autograder", "grade", hw, str(folder), "--out", str(tmp_path)],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "results.json").exists()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade",
+            HW,
+            str(SOLUTIONS / HW),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and json.loads((tmp_path / "results.json").read_text())["tests"]
+
+
 def test_check_runs_public_tests_only_and_explains(tmp_path):
     (tmp_path / "myrelu.py").write_text(
         (SOLUTIONS / HW / "myrelu.py")

@@ -113,6 +113,17 @@ def expect_at_least(value: float, threshold: float, message: str, *, figure: str
     assert value >= threshold, message
 
 
+def expect_rung(
+    value: float, floor: float, full: float, rung: int, rungs: int, *, message: str, figure: str
+) -> float:
+    """`value` reaches rung `rung` of a ladder of `rungs` equal steps from `floor` (rung 0)
+    to `full` (rung `rungs`): one test case a rung gives partial credit from the floor up.
+    `message` may name the bar as {needed}; returns the bar."""
+    needed = floor + (full - floor) * rung / rungs
+    expect_at_least(value, needed, message.format(needed=needed), figure=figure)
+    return needed
+
+
 def only_when_right(check, what: str) -> None:
     """Gate a property test (input unchanged, no gradient left behind, the right call
     used, eval mode restored): it is worth its points only when the values it is about

@@ -24,7 +24,7 @@ import time
 import torch
 
 from autograder import datasets
-from autograder.checks import expect_at_least
+from autograder.checks import expect_rung
 from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
@@ -81,15 +81,14 @@ def accuracy(env):
     return correct / len(labels), len(labels), source
 
 
-def expect_rung(env, rung):
+def expect_step(env, rung):
     acc, count, source = accuracy(env)
     floor, full = thresholds(source)
-    needed = floor + (full - floor) * rung / RUNGS
     where = f"{count:,} test images of {source}"
     kind = "CIFAR10" if datasets.is_real_cifar10(source) else "generated"
-    expect_at_least(acc, needed, (
+    needed = expect_rung(acc, floor, full, rung, RUNGS, message=(
         f"model.pt classifies {acc:.2%} of the {where} correctly; this step needs "
-        f"{needed:.2%} (full credit at {full:.0%}, steps from {floor:.0%})."),
+        f"{{needed:.2%}} (full credit at {full:.0%}, steps from {floor:.0%})."),
         figure=f"test accuracy on {kind}")
     return f"Accuracy {acc:.2%} on the {where} (this step: {needed:.2%})."
 
@@ -97,28 +96,28 @@ def expect_rung(env, rung):
 @test_case(points=3, hidden=False)
 def test_accuracy_step_1(env):
     """Test accuracy of model.pt reaches step 1 of 5 from the floor to full credit."""
-    return expect_rung(env, 1)
+    return expect_step(env, 1)
 
 
 @test_case(points=3, hidden=False)
 def test_accuracy_step_2(env):
     """Test accuracy of model.pt reaches step 2 of 5 from the floor to full credit."""
-    return expect_rung(env, 2)
+    return expect_step(env, 2)
 
 
 @test_case(points=3, hidden=False)
 def test_accuracy_step_3(env):
     """Test accuracy of model.pt reaches step 3 of 5 from the floor to full credit."""
-    return expect_rung(env, 3)
+    return expect_step(env, 3)
 
 
 @test_case(points=3, hidden=False)
 def test_accuracy_step_4(env):
     """Test accuracy of model.pt reaches step 4 of 5 from the floor to full credit."""
-    return expect_rung(env, 4)
+    return expect_step(env, 4)
 
 
 @test_case(points=3, hidden=False)
 def test_accuracy_full(env):
     """Test accuracy of model.pt reaches full credit (step 5 of 5)."""
-    return expect_rung(env, 5)
+    return expect_step(env, 5)
