@@ -6,7 +6,7 @@ import sys
 from . import __version__
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__)
     parser.add_argument("--version", action="version", version=f"autograder {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True)

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import struct
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -167,7 +168,12 @@ def mnist_root(root: str | Path | None = None, download: bool | None = None) -> 
     return _embedded_digits(cache_dir() / "mnist-digits"), MNIST_DIGITS
 
 
-def mnist(train: bool, root=None, download=None, transform=None):
+def mnist(
+    train: bool,
+    root: str | Path | None = None,
+    download: bool | None = None,
+    transform: Callable[..., object] | None = None,
+) -> tuple[torch.utils.data.Dataset, str]:
     """torchvision.datasets.MNIST from the first source available, and its source."""
     import torchvision  # imported here: the engine uses this module without loading it
 
@@ -236,7 +242,12 @@ def read_idx(
     return out.view(count, *dims[1:])
 
 
-def mnist_tensors(train: bool, root=None, download=None, limit: int | None = None):
+def mnist_tensors(
+    train: bool,
+    root: str | Path | None = None,
+    download: bool | None = None,
+    limit: int | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, str]:
     """(images N x 1 x 28 x 28 float in [0, 1], labels N, source): the same values as
     mnist(), read with read_idx (no torchvision import: graders and workers stay small)."""
     folder, source = mnist_root(root, download)
@@ -395,7 +406,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_cifar10_batches(
-    root: Path, train: tuple, test: tuple, label_names, description: str
+    root: Path, train: tuple, test: tuple, label_names: Sequence[str], description: str
 ) -> Path:
     """Write (images N x 3 x 32 x 32 uint8, labels N) pairs as <root>/cifar-10-batches-py/
     in the real format: pickled dicts with `data` (N x 3072 uint8, channel-major rows)
@@ -469,7 +480,13 @@ def _generated_reader():
         import torchvision
 
         class GeneratedCIFAR10(torchvision.datasets.CIFAR10):
-            def __init__(self, root, train=True, transform=None, target_transform=None):
+            def __init__(
+                self,
+                root: str | Path,
+                train: bool = True,
+                transform: Callable[..., object] | None = None,
+                target_transform: Callable[..., object] | None = None,
+            ):
                 manifest = json.loads(
                     (Path(root) / self.base_folder / CIFAR10_MANIFEST).read_text()
                 )
@@ -555,7 +572,12 @@ def cifar10_root(root: str | Path | None = None, download: bool | None = None) -
     return folder, _generated_source(folder)
 
 
-def cifar10(train: bool, root=None, download=None, transform=None):
+def cifar10(
+    train: bool,
+    root: str | Path | None = None,
+    download: bool | None = None,
+    transform: Callable[..., object] | None = None,
+) -> tuple[torch.utils.data.Dataset, str]:
     """torchvision.datasets.CIFAR10 (or its reader of the generated stand-in) from
     the first source available, and its source string (say it in the output)."""
     import torchvision
@@ -584,8 +606,12 @@ def _read_batches(folder: Path, names: list[str], md5: dict) -> tuple[np.ndarray
 
 
 def cifar10_tensors(
-    train: bool, root=None, download=None, limit: int | None = None, uint8: bool = False
-):
+    train: bool,
+    root: str | Path | None = None,
+    download: bool | None = None,
+    limit: int | None = None,
+    uint8: bool = False,
+) -> tuple[torch.Tensor, torch.Tensor, str]:
     """(images N x 3 x 32 x 32, labels N, source): float in [0, 1] (what ToTensor()
     gives), or the stored bytes with uint8=True (a quarter of the memory). The same
     files, checksums and order as cifar10(), read without importing torchvision

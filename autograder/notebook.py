@@ -304,7 +304,7 @@ def cell_starts(path: Path) -> list[tuple[int, int, str]] | None:
     return starts
 
 
-def locate(starts, lineno: int) -> tuple[int, int, str]:
+def locate(starts: list[tuple[int, int, str]], lineno: int) -> tuple[int, int, str]:
     """File line -> (cell number, line within the cell, the cell's first line)."""
     header, number, first = max((s for s in starts if s[0] < lineno), default=(1, 0, ""))
     return number, lineno - header, first
@@ -327,7 +327,7 @@ def relabel(text: str, exc: BaseException, student_dir: Path) -> str:
             continue
         name = re.escape(path.name)
 
-        def cell(match, phrase):
+        def cell(match: re.Match[str], phrase: str) -> str:
             number, line, first = locate(starts, int(match.group(1)))
             return phrase.format(number=number, line=line, first=first)
 

@@ -9,7 +9,9 @@ The loop is timed on a smaller grid and scaled to the 160,000 points of a
 
 import importlib.util
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import torch
 
@@ -20,7 +22,7 @@ LOOP_SIZE = 40  # the double loop runs on LOOP_SIZE^2 points and is scaled up
 GOAL = 100.0
 
 
-def reference():
+def reference() -> ModuleType:
     """The reference solution, imported by path (solutions/ is not a package)."""
     path = REPO_ROOT / "solutions" / "hw5_piecewise" / "piecewise.py"
     spec = importlib.util.spec_from_file_location("hw5_reference_piecewise", path)
@@ -29,12 +31,12 @@ def reference():
     return module
 
 
-def reference_net(module):
+def reference_net(module: ModuleType) -> torch.nn.Module:
     torch.manual_seed(0)
     return module.ReLUNet2D()
 
 
-def notes_double_loop(net, size, extent=1.0):
+def notes_double_loop(net: torch.nn.Module, size: int, extent: float = 1.0) -> torch.Tensor:
     """The notes' loop, corrected: one autograd call per cell centre."""
     step = 2 * extent / size
     field = torch.zeros(size, size, 2)
@@ -48,7 +50,7 @@ def notes_double_loop(net, size, extent=1.0):
     return field
 
 
-def best_time(function, repeats):
+def best_time(function: Callable[[], object], repeats: int) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -86,7 +88,7 @@ def run() -> list[str]:
     return lines
 
 
-def render_reference_png(path) -> Path:
+def render_reference_png(path: str | Path) -> Path:
     """Draw the linear pieces of the reference net (seed 0) into a PNG at `path`."""
     module = reference()
     path = Path(path)

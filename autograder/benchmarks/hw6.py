@@ -30,6 +30,8 @@ float64 is 2^17 unknowns), after which each pass over them runs at memory speed.
 import importlib.util
 import math
 import time
+from collections.abc import Callable, Sequence
+from types import ModuleType
 
 import torch
 
@@ -45,7 +47,7 @@ OVERHEAD_N = 2**5  # a cycle here is all Python overhead: its cost per level
 TOL = 1e-8  # reachable in float64 up to 2^13 (the residual's rounding floor is ~1e-17 n^2)
 
 
-def reference():
+def reference() -> ModuleType:
     """The reference solution, imported by path (solutions/ is not a package)."""
     path = REPO_ROOT / "solutions" / "hw6_multigrid" / "multigrid.py"
     spec = importlib.util.spec_from_file_location("hw6_reference_multigrid", path)
@@ -54,18 +56,20 @@ def reference():
     return module
 
 
-def load(x):
+def load(x: torch.Tensor) -> torch.Tensor:
     return math.pi**2 * torch.sin(math.pi * x) + 4 * x
 
 
-def stencil(x):
+def stencil(x: torch.Tensor) -> torch.Tensor:
     """A x for the stiffness matrix of n = len(x) + 1 cells, without the matrix."""
     n = x.shape[-1] + 1
     padded = torch.nn.functional.pad(x, (1, 1))
     return (2 * padded[..., 1:-1] - padded[..., :-2] - padded[..., 2:]) * n
 
 
-def matrix_free_v_cycle(ref, b, x, nu1=2, nu2=2):
+def matrix_free_v_cycle(
+    ref: ModuleType, b: torch.Tensor, x: torch.Tensor, nu1: int = 2, nu2: int = 2
+) -> torch.Tensor:
     """The reference v_cycle with A replaced by its stencil; the coarse operator
     R A P is the stencil of n/2 cells (galerkin_coarse's identity)."""
     n = b.shape[-1] + 1
@@ -83,7 +87,15 @@ def matrix_free_v_cycle(ref, b, x, nu1=2, nu2=2):
     return x
 
 
-def matrix_free_solve(ref, f, n, tol=TOL, max_cycles=50, count=False):
+def matrix_free_solve(
+    ref: ModuleType,
+    f: Callable[[torch.Tensor], torch.Tensor],
+    n: int,
+    tol: float = TOL,
+    max_cycles: int = 50,
+    count: bool = False,
+) -> torch.Tensor | tuple[torch.Tensor, int, float]:
+    """The solution u (n - 1 values); with `count`, (u, cycles run, relative residual)."""
     b = ref.load_vector(f, n)
     x = torch.zeros(n - 1, dtype=torch.float64)
     for cycles in range(max_cycles + 1):
@@ -95,17 +107,17 @@ def matrix_free_solve(ref, f, n, tol=TOL, max_cycles=50, count=False):
     )
 
 
-def dense_solve(ref, f, n):
+def dense_solve(ref: ModuleType, f: Callable[[torch.Tensor], torch.Tensor], n: int) -> torch.Tensor:
     return torch.linalg.solve(ref.stiffness_matrix(n), ref.load_vector(f, n))
 
 
-def timed(function):
+def timed(function: Callable[[], object]) -> tuple[float, object]:
     start = time.perf_counter()
     value = function()
     return time.perf_counter() - start, value
 
 
-def growth(sizes, times):
+def growth(sizes: Sequence[float], times: Sequence[float]) -> float:
     """Least-squares slope of log(time) against log(n)."""
     xs = [math.log(n) for n in sizes]
     ys = [math.log(t) for t in times]
@@ -113,7 +125,9 @@ def growth(sizes, times):
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
-def residual_factors(cycle, n, cycles=3):
+def residual_factors(
+    cycle: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], n: int, cycles: int = 3
+) -> list[float]:
     g = torch.Generator().manual_seed(n)
     b = torch.randn(n - 1, generator=g, dtype=torch.float64)
     x = torch.randn(n - 1, generator=g, dtype=torch.float64)
@@ -124,7 +138,7 @@ def residual_factors(cycle, n, cycles=3):
     return [after / before for before, after in zip(norms, norms[1:])]
 
 
-def per_cycle(ref, n, budget=0.3):
+def per_cycle(ref: ModuleType, n: int, budget: float = 0.3) -> float:
     """Seconds per matrix-free V-cycle at n: best of 5 rounds after a warm-up, each
     round enough cycles to last ~budget/5 s (timer granularity, small n)."""
     g = torch.Generator().manual_seed(n)
@@ -141,7 +155,7 @@ def per_cycle(ref, n, budget=0.3):
     return best
 
 
-def cycle_table(ref) -> str:
+def cycle_table(ref: ModuleType) -> str:
     level_cost = per_cycle(ref, OVERHEAD_N) / math.log2(OVERHEAD_N)
     rows = [
         "  matrix-free V-cycle (nu1 = nu2 = 2, down to 1 unknown), n = 2^12..2^20:",
@@ -184,7 +198,7 @@ def run(verbose: bool = False) -> list[str]:
     torch.set_num_threads(1)
     lines = []
 
-    def say(text):
+    def say(text: str) -> None:
         if verbose:
             print(text, flush=True)
         lines.append(text)

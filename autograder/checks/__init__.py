@@ -6,6 +6,7 @@ raise AssertionError with a message in the course's words. Probe-side helpers
 """
 
 import math
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -13,12 +14,12 @@ from autograder.core.plain import describe
 
 
 # -- judge side ---------------------------------------------------------------
-def expect_tensor(seen, what: str) -> torch.Tensor:
+def expect_tensor(seen: object, what: str) -> torch.Tensor:
     assert isinstance(seen, torch.Tensor), f"{what} should be a tensor, but it is {describe(seen)}."
     return seen
 
 
-def expect_shape(seen, shape, what: str) -> torch.Tensor:
+def expect_shape(seen: object, shape: Sequence[int], what: str) -> torch.Tensor:
     expect_tensor(seen, what)
     assert tuple(seen.shape) == tuple(shape), (
         f"{what} should have shape {tuple(shape)}, but it has shape {tuple(seen.shape)}."
@@ -36,7 +37,7 @@ def expect_finite(seen: torch.Tensor, what: str) -> None:
 
 
 def expect_close(
-    seen,
+    seen: object,
     expected: torch.Tensor,
     what: str,
     *,
@@ -44,7 +45,7 @@ def expect_close(
     rtol: float = 1e-4,
     dtype: bool = False,
     mask: torch.Tensor | None = None,
-):
+) -> None:
     """`seen` matches `expected` in shape (and dtype if asked) and values.
 
     `mask` marks the positions that are compared (e.g. to skip x == 0 for ReLU).
@@ -71,7 +72,7 @@ def expect_close(
         )
 
 
-def expect_number(seen, what: str) -> float:
+def expect_number(seen: object, what: str) -> float:
     """A real number: a Python int or float, or a one-element real tensor (where a
     handout asks for a Python float, the test says so itself)."""
     if (
@@ -88,11 +89,11 @@ def expect_number(seen, what: str) -> float:
     return float(seen)
 
 
-def expect_equal(seen, expected, what: str) -> None:
+def expect_equal(seen: object, expected: object, what: str) -> None:
     assert seen == expected, f"{what} should be {expected!r}, but it is {describe(seen)}."
 
 
-def expect_depends_on_input(seen, what: str) -> None:
+def expect_depends_on_input(seen: object, what: str) -> None:
     """Different inputs in a batch give different outputs: a model that ignores its
     input (constant or zero logits) computes nothing."""
     expect_tensor(seen, what)
@@ -124,7 +125,7 @@ def expect_rung(
     return needed
 
 
-def only_when_right(check, what: str) -> None:
+def only_when_right(check: Callable[[], object], what: str) -> None:
     """Gate a property test (input unchanged, no gradient left behind, the right call
     used, eval mode restored): it is worth its points only when the values it is about
     are right, so code that computes nothing earns nothing. `check()` asserts them."""

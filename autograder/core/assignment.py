@@ -89,7 +89,7 @@ class Config:
             raise ValueError(f'[review] on_tamper must be "zero" or "flag", not {choice!r}')
         return choice
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str):
         return self.params[key]
 
     def timeout_for(self, test_file_stem: str) -> float:
@@ -257,7 +257,7 @@ def enclosing_names(source: str) -> dict[int, str]:
     """Line number -> qualified name of the innermost function around it."""
     names: dict[int, str] = {}
 
-    def visit(node, prefix):
+    def visit(node: ast.AST, prefix: str) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.ClassDef)):
                 qual = f"{prefix}{child.name}"

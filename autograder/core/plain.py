@@ -102,7 +102,7 @@ def frame_size(header: bytes) -> int:
     return FRAME_HEADER.unpack(header)[0]
 
 
-def loads(payload: bytes):
+def loads(payload: bytes) -> object:
     """Read data written by `dumps`; raises NotPlainData if it carries anything but
     data and OverBudget if it is larger than the budget above."""
     try:
@@ -119,7 +119,7 @@ def loads(payload: bytes):
     return checked(value)
 
 
-def checked(value: object):
+def checked(value: object) -> object:
     """`value` within the budget, rebuilt: tensors dense and only as large as their
     shape says, over-long strings cut. Raises OverBudget."""
     _over(*_measure(value, 0, {}))  # quick: a shared container is measured once
@@ -136,7 +136,7 @@ def _over(nodes: int, size: int, text: int) -> None:
         raise OverBudget(f"more than {MAX_REPLY_TEXT // 2**20} M characters of text")
 
 
-def _measure(value, depth: int, memo: dict) -> tuple[int, int, int]:
+def _measure(value: object, depth: int, memo: dict) -> tuple[int, int, int]:
     """(values, tensor bytes, characters) of `value` once expanded, in time linear in
     its distinct containers, so 2^60 values built from 60 shared lists cost 60 steps."""
     if depth > MAX_REPLY_DEPTH:
@@ -157,7 +157,7 @@ def _measure(value, depth: int, memo: dict) -> tuple[int, int, int]:
     return memo[id(value)]
 
 
-def _checked(value, depth: int, budget: dict):
+def _checked(value: object, depth: int, budget: dict) -> object:
     """The rebuild, counting again as it goes (a shared value met deeper than where
     it was measured is caught here)."""
     budget["nodes"] += 1

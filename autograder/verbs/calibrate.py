@@ -21,6 +21,7 @@ the same numbers (it differs elsewhere) and is not repeated.
 
 import statistics
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..core import variants
@@ -104,7 +105,9 @@ HEADER = (
 )
 
 
-def main(hw: str, seeds: int = 10, threads: list[int] = (1, 2), out=say) -> int:
+def main(
+    hw: str, seeds: int = 10, threads: Sequence[int] = (1, 2), out: Callable[[str], None] = say
+) -> int:
     """Print the table for `hw`; 1 if a threshold is flagged (or nothing is judged)."""
     config(hw)  # an unknown assignment: one plain line (UnknownAssignment)
     files = judged_files(hw)

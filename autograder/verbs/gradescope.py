@@ -12,7 +12,7 @@ def main(
     hw: str,
     submission: str = "/autograder/submission",
     results: str = "/autograder/results/results.json",
-    secrets=("/autograder/source", "/autograder/results"),
+    secrets: tuple[str, ...] = ("/autograder/source", "/autograder/results"),
 ) -> int:
     """The grading step of Gradescope's run_autograder, as root:
 
