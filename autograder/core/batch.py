@@ -872,25 +872,5 @@ def grade_all(
     return outcomes, write_reports(hw, outcomes, out)
 
 
-def main(hw: str, root: str, out: str, jobs: int, force: bool) -> int:
-    config(hw)  # an unknown assignment fails here, before anything is written
-    if not Path(root).is_dir():
-        print(f"No such folder: {root}", file=sys.stderr)
-        return 2
-    started = time.monotonic()
-    outcomes, summary = grade_all(hw, Path(root), Path(out), jobs=jobs, force=force)
-    print(
-        f"{hw}: {summary['submissions']} submissions in {time.monotonic() - started:.0f} s "
-        f"({summary['graded_now']} graded, {summary['skipped_unchanged']} unchanged); "
-        f"mean {summary['mean']}, median {summary['median']} of {summary['max_score']:g}; "
-        f"status {summary['status']}"
-    )
-    print(
-        f"Wrote {out}/gradebook.csv, summary.json, histogram.png, report.html "
-        f"and {out}/<student>/results.json"
-    )
-    return 0
-
-
 if __name__ == "__main__":
     serve()

@@ -3,7 +3,7 @@
 Grades the reference solution and each alternative correct solution (the
 ALTERNATIVES of assignments/<hw>/mutants.py) over seeds 1..K and torch thread counts
 (1 and 2), running only the test files whose judges compare a figure with a
-threshold (`checks.expect_at_least`, which records the pair). For every case
+threshold (`checks.expect_at_least` or `expect_rung`, which record the pair). For every case
 and figure it prints the threshold, min / mean / sd / max over the runs, the
 margin in sd, and the estimated probability that a correct submission falls
 below the threshold: P(X < threshold) under a normal fit over the runs, and
@@ -19,6 +19,8 @@ the same numbers (it differs elsewhere) and is not repeated.
     python -m autograder calibrate hw2_logistic --seeds 10 --threads 1,2
 """
 
+import argparse
+import re
 import statistics
 import tempfile
 from collections.abc import Callable, Sequence
@@ -29,13 +31,14 @@ from ..core.assignment import config, test_files
 from ..core.engine import grade
 from ..settings import COURSE
 
+JUDGES_A_THRESHOLD = re.compile(r"\bexpect_(at_least|rung)\(")
 TARGET = 1e-3  # the most a correct submission may lose a threshold's points with
 Z = -statistics.NormalDist().inv_cdf(TARGET)  # 3.09: sd below the mean at TARGET
 
 
 def judged_files(hw: str) -> list[str]:
     """The test files whose judges compare a figure with a threshold."""
-    return [p.stem for p in test_files(hw) if "expect_at_least(" in p.read_text()]
+    return [p.stem for p in test_files(hw) if JUDGES_A_THRESHOLD.search(p.read_text())]
 
 
 def alternatives(hw: str) -> dict[str, dict]:
@@ -112,7 +115,9 @@ def main(
     config(hw)  # an unknown assignment: one plain line (UnknownAssignment)
     files = judged_files(hw)
     if not files:
-        out(f"{hw}: no test compares a figure with a threshold (checks.expect_at_least).")
+        out(
+            f"{hw}: no test compares a figure with a threshold (checks.expect_at_least or expect_rung)."
+        )
         return 1
     seed_list, threads = list(range(1, seeds + 1)), list(threads)
     runs = len(seed_list) * len(threads)
@@ -171,3 +176,34 @@ def main(
         else f"every threshold: P(fail) < {TARGET:g}"
     )
     return 1 if flagged else 0
+
+
+def thread_counts(text: str) -> list[int]:
+    """--threads 1,2: counts of at least 1, separated by commas."""
+    try:
+        counts = [int(t) for t in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(
+            f"takes counts of at least 1 separated by commas, e.g. 1,2; not {text!r}"
+        )
+    return counts
+
+
+def seed_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"takes a count of at least 1, not {text!r}")
+    return int(text)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("hw")
+    p.add_argument("--seeds", type=seed_count, default=10, help="seeds 1..K (default 10)")
+    p.add_argument(
+        "--threads", type=thread_counts, default=[1, 2], help="torch thread counts, e.g. 1,2"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(args.hw, args.seeds, args.threads)

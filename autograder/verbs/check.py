@@ -4,6 +4,7 @@ Runs the public tests only and explains, per question, what is right and what
 is wrong, in plain words.
 """
 
+import argparse
 from pathlib import Path
 
 from ..core.assignment import UnknownAssignment, read_name, test_files, use_folder
@@ -67,3 +68,20 @@ def main(hw: str | None, directory: str | None, questions: list[str] | None = No
     report = grade(hw, folder, include_hidden=False, only=only)
     print(format_report(report, public_only=True))
     return 0 if report.cases and report.score == report.max_score else 1
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("hw", nargs="?", help="assignment (default: the one in this folder)")
+    p.add_argument("dir", nargs="?", help="folder with your files (default: ./<hw> or here)")
+    p.add_argument(
+        "-q",
+        "--question",
+        action="append",
+        dest="questions",
+        metavar="QUESTION",
+        help="check only this question, e.g. -q q2_backward (or -q q2); repeatable",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(args.hw, args.dir, args.questions)

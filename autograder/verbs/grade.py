@@ -5,6 +5,7 @@ Exits 2, with a sentence and no results file, only when there is nothing to grad
 an unknown assignment or a submission folder that does not exist.
 """
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -28,3 +29,13 @@ def main(hw: str, submission: str, out: str) -> int:
     if Path(out).is_dir():  # a folder: the results file goes inside it
         out = str(Path(out) / "results.json")
     return grade_to_file(hw, submission, out)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("hw")
+    p.add_argument("submission")
+    p.add_argument("--out", default="results.json", help="the results file (or its folder)")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(args.hw, args.submission, args.out)

@@ -1,6 +1,7 @@
 """`python -m autograder gradescope <hw>`: the grading step of the zip's
 run_autograder on Gradescope (see verbs/zip.py)."""
 
+import argparse
 import os
 
 from ..core.report import grade_to_file as grade
@@ -26,3 +27,11 @@ def main(
         print("sandbox:", line)
     os.environ[ENV_HIDE] = os.pathsep.join([*secrets, *env_paths(ENV_HIDE)])
     return grade(hw, submission, results)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("hw")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(args.hw)

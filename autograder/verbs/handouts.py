@@ -7,6 +7,7 @@ student needs nothing else from the repository: the handout's "Check your
 work" section gives the set-up commands (`pip install --find-links grader ...`).
 """
 
+import argparse
 import subprocess
 import sys
 import zipfile
@@ -59,3 +60,12 @@ def main(hws: list[str], out_dir: str) -> int:
     for hw in hws or all_assignments():
         print(f"wrote {build(hw, out, wheel)}")
     return 0
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("hw", nargs="*", help="assignments (default: all)")
+    p.add_argument("--out-dir", default="dist")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(args.hw, args.out_dir)

@@ -9,6 +9,7 @@ summary.json, histogram.png and report.html per assignment, and
 results/gradebook.csv for all of them, and prints a table.
 """
 
+import argparse
 import csv
 import html
 import importlib
@@ -100,3 +101,13 @@ def write_index(out_dir: Path, rows: list[dict]) -> None:
                 f"<p>{html.escape(caption)}</p>"
             )
     (out_dir / "report.html").write_text("\n".join(parts) + "\n")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default="results")
+    p.add_argument("--jobs", type=int, default=2, help="submissions graded at once")
+    p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(args.out, jobs=args.jobs, force=args.force)

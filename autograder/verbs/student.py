@@ -9,6 +9,7 @@ For each assignment, writes student_template/<hw>/ from the single sources:
     and the helper modules of tests/support/ that those public cases load.
 """
 
+import argparse
 import shutil
 from pathlib import Path
 
@@ -54,3 +55,11 @@ def main(hws: list[str]) -> int:
         build(hw, COURSE.template / hw)
         print(f"wrote {COURSE.template / hw}/")
     return 0
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("hw", nargs="*", help="assignments (default: all)")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(args.hw)

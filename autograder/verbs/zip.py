@@ -12,6 +12,7 @@ Two ways to run it, same test files, same scores:
   - `otter run -a <zip> <submission.py>` uses otter's in-process runner.
 """
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -117,3 +118,12 @@ def replace_member(archive: Path, name: str, text: str) -> None:
 def main(hw: str, out_dir: str) -> int:
     print(f"wrote {build(hw, Path(out_dir))}")
     return 0
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("hw")
+    p.add_argument("--out-dir", default="dist")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(args.hw, args.out_dir)
