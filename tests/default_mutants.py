@@ -68,12 +68,13 @@ NO_EXAMPLE = {
     ("hw3_sampler", "epoch_coverage", "loader"): "the data; no fixed loader exists in the module",
 }
 
-# Solution files the grader never imports: their mutants cannot lose points.
+# Solution files whose functions the grader never calls: their mutants cannot lose points.
 UNGRADED_FILES = {
     (
         "project_cifar10",
         "train.py",
-    ): "the student's training script; the grader grades model.pt and models.py, never runs it",
+    ): "the student's training script; the grader grades model.pt and models.py, and only "
+    "imports train.py (importing it must do nothing), never runs it",
 }
 
 # Test files too slow to grade once per mutant (each mutant is judged by the rest).

@@ -34,6 +34,7 @@ from harness import (
     TEMPLATE,
     assert_full_marks,
     assert_loses,
+    failures,
     grade,
     variant,
 )
@@ -173,19 +174,33 @@ def test_checkpoint_mutant_loses_points(name, tmp_path):
         assert all(w in message for w in words), message
 
 
-def test_train_py_running_at_import_is_reported(tmp_path):
-    """train.py calling main() at import fails (here argparse exits on the grader's argv):
-    it costs only the tests needing a name from train.py (none), and the report says so."""
-    folder = variant(
-        HW,
-        tmp_path / "mutant",
-        "train.py",
-        [('if __name__ == "__main__":\n    main()\n', "main()\n")],
-    )
-    report = grade(HW, folder, only=["q1_shapes"])
-    assert_full_marks(report)
-    assert report.status == "import error"
-    assert any("Importing train.py failed" in p for p in report.problems), report.problems
+IMPORT_CASE = "q5_checkpoint: train_import_does_nothing"
+TRAINS_AT_IMPORT = {  # code added at the end of train.py -> words the import case must say
+    "main() at module level": ("main()\n", "tried to create the folder"),
+    "a forward pass": ("build_model()(torch.rand(2, 3, 32, 32))\n", "forward pass"),
+    "an optimizer step, the error swallowed": (
+        "try:\n    torch.optim.SGD(build_model().parameters(), lr=0.1).step()\n"
+        "except BaseException:\n    pass\n",
+        "optimizer step",
+    ),
+    "a checkpoint written": ("torch.save({}, 'other.pt')\n", "created 'other.pt'"),
+}
+
+
+@pytest.mark.parametrize("case", TRAINS_AT_IMPORT)
+def test_train_py_working_at_import_loses_the_import_case(case, tmp_path):
+    """train.py doing work when imported loses the import case, which says what it did; the
+    worker's own import of it at start (main() there exits on the grader's argv) costs
+    only the tests needing a name from train.py (none), and the report says so."""
+    tail, words = TRAINS_AT_IMPORT[case]
+    folder = variant(HW, tmp_path / "mutant", "train.py", [])
+    (folder / "train.py").write_text((folder / "train.py").read_text() + tail)
+    report = grade(HW, folder, only=["q5_checkpoint"])
+    assert failures(report).keys() == {IMPORT_CASE}, failures(report)
+    assert words in failures(report)[IMPORT_CASE], failures(report)
+    if case == "main() at module level":
+        assert report.status == "import error"
+        assert any("Importing train.py failed" in p for p in report.problems), report.problems
 
 
 def test_alternative_projection_shortcuts(tmp_path):
@@ -293,8 +308,9 @@ BROKEN_TRAIN = {  # what is wrong with train.py -> words every failure must say
 
 @pytest.mark.parametrize("case", BROKEN_TRAIN)
 def test_broken_train_py_costs_only_what_needs_it(case, tmp_path):
-    """No test needs a name from train.py, so a missing or broken train.py costs nothing
-    but is reported; a probe needing a name no file defines says train.py failed."""
+    """No test needs a name from train.py, so a missing or broken train.py costs only the
+    case that imports it, and is reported; a probe needing a name no file defines says
+    train.py failed."""
     source, words = BROKEN_TRAIN[case]
     folder = variant(HW, tmp_path / "sub", FILE, [])
     if source is None:
@@ -302,7 +318,8 @@ def test_broken_train_py_costs_only_what_needs_it(case, tmp_path):
     else:
         (folder / "train.py").write_text(source)
     report = grade(HW, folder, only=["q1_shapes", "q5_checkpoint"])
-    assert_full_marks(report)
+    assert failures(report).keys() == {IMPORT_CASE}, failures(report)
+    assert words in failures(report)[IMPORT_CASE], failures(report)
     assert any(words in p for p in report.problems), report.problems
     renamed = variant(HW, tmp_path / "renamed", FILE, [("def build_model(", "def make_model(")])
     (renamed / "train.py").unlink()

@@ -348,7 +348,53 @@ def v_cycle(A, b, x, nu1=2, nu2=2):
     return x
 """,
         },
-        "loses": ['q6_v_cycle: smoothing_sweeps'],
+        "loses": ['q6_v_cycle: smoothing_sweeps', 'q6_v_cycle: sweeps_on_their_sides'],
+    },
+    'v_cycle does all its smoothing before the correction (nu1 + nu2 sweeps, none after)': {
+        "replace": {
+            'v_cycle': """\
+def v_cycle(A, b, x, nu1=2, nu2=2):
+    \"\"\"One V-cycle for A x = b from the guess x: nu1 damped Jacobi sweeps,
+    restrict the residual, correct with a V-cycle for the Galerkin coarse
+    matrix (solving exactly on the coarsest grid, a single unknown), prolong
+    and add the correction, then nu2 Jacobi sweeps. Returns the new x.\"\"\"
+    if A.shape[-1] == 1:
+        return b / A[0, 0]
+    diagonal = A.diagonal()
+    for _ in range(nu1 + nu2):
+        x = x + OMEGA * (b - A @ x) / diagonal
+    coarse_error = v_cycle(galerkin_coarse(A), restrict(b - A @ x),
+                           torch.zeros((A.shape[-1] - 1) // 2, dtype=b.dtype), nu1, nu2)
+    x = x + prolong(coarse_error)
+    for _ in range(0):
+        x = x + OMEGA * (b - A @ x) / diagonal
+    return x
+""",
+        },
+        "loses": ['q6_v_cycle: sweeps_on_their_sides'],
+    },
+    'v_cycle does all its smoothing after the correction (nu1 + nu2 sweeps, none before)': {
+        "replace": {
+            'v_cycle': """\
+def v_cycle(A, b, x, nu1=2, nu2=2):
+    \"\"\"One V-cycle for A x = b from the guess x: nu1 damped Jacobi sweeps,
+    restrict the residual, correct with a V-cycle for the Galerkin coarse
+    matrix (solving exactly on the coarsest grid, a single unknown), prolong
+    and add the correction, then nu2 Jacobi sweeps. Returns the new x.\"\"\"
+    if A.shape[-1] == 1:
+        return b / A[0, 0]
+    diagonal = A.diagonal()
+    for _ in range(0):
+        x = x + OMEGA * (b - A @ x) / diagonal
+    coarse_error = v_cycle(galerkin_coarse(A), restrict(b - A @ x),
+                           torch.zeros((A.shape[-1] - 1) // 2, dtype=b.dtype), nu1, nu2)
+    x = x + prolong(coarse_error)
+    for _ in range(nu1 + nu2):
+        x = x + OMEGA * (b - A @ x) / diagonal
+    return x
+""",
+        },
+        "loses": ['q6_v_cycle: sweeps_on_their_sides'],
     },
     'solve runs a fixed 4 V-cycles': {
         "replace": {

@@ -249,6 +249,11 @@ def build_model():
         },
         "loses": ['q1_shapes: build_model_is_one_of_the_two'],
     },
+    'train.py trains when imported (main() called at module level)': {
+        "file": "train.py",
+        "replace": {"+": "main()\n"},
+        "loses": ['q5_checkpoint: train_import_does_nothing'],
+    },
 }
 
 ALTERNATIVES = {

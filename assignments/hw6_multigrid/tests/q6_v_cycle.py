@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from autograder.checks import expect_finite, expect_shape
+from autograder.checks import expect_finite, expect_shape, only_when_right
 from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
@@ -72,6 +72,18 @@ def sweep_runs(v_cycle):
     b, x = start(n, 99)
     found["0,0"] = (b, x, v_cycle(A, b.clone(), x.clone(), nu1=0, nu2=0))
     return found
+
+
+@probe
+def order_runs(v_cycle):
+    """One cycle from the same x with b = 0 (so -x is the error) and the sweeps on either
+    side of the correction: (2, 0), (0, 2) and (0, 3)."""
+    n = 2 ** CFG["sweep_exponent"]
+    A, zero = fem.tridiagonal(n), torch.zeros(n - 1, dtype=torch.float64)
+    _, x = start(n, 77)
+    x = x / torch.linalg.norm(x)
+    return {"x": x, **{f"{nu1},{nu2}": v_cycle(A, zero.clone(), x.clone(), nu1=nu1, nu2=nu2)
+                       for nu1, nu2 in [(2, 0), (0, 2), (0, 3)]}}
 
 
 # -- judge side ---------------------------------------------------------------
@@ -188,3 +200,43 @@ def test_smoothing_sweeps(env):
         f"should be clearly smaller than with (1, 1), {rates['1,1']:.3g}: more sweeps must "
         f"help (factors: {table}).")
     return f"factors per cycle after many cycles: {table}"
+
+
+def high_frequency_share(e):
+    """The share of e's energy in the upper half of the sine modes sin(k pi x_i), k > n/2:
+    the error components only smoothing (not the coarse grid) removes."""
+    n = e.shape[-1] + 1
+    i = torch.arange(1, n, dtype=torch.float64)
+    modes = torch.sin(torch.pi * i[:, None] * i[None, :] / n) @ e
+    total = float((modes ** 2).sum())
+    return float((modes[n // 2:] ** 2).sum()) / total if total > 0 else 0.0
+
+
+@test_case(points=1, hidden=True)
+def test_sweeps_on_their_sides(env):
+    """nu1 sweeps run before the correction and nu2 after it: one cycle with (0, 3) leaves
+    a smooth error (the sweeps after the correction damp what it roughens), and moving the
+    sweeps from one side to the other, (2, 0) against (0, 2), changes the result."""
+    only_when_right(lambda: expect_fast(small_runs(env), CFG["small_exponents"]),
+                    "v_cycle's convergence (q6 converges)")
+    runs = order_runs(env)
+    n = 2 ** CFG["sweep_exponent"]
+    for key in ["2,0", "0,2", "0,3"]:
+        what = f"v_cycle(A, b, x, nu1={key[0]}, nu2={key[2]}) for n = {n}"
+        expect_shape(runs[key], (n - 1,), what)
+        expect_finite(runs[key], what)
+    share, limit = high_frequency_share(runs["0,3"].double()), CFG["post_smoothed_share"]
+    assert share <= limit, (
+        f"After v_cycle(A, b, x, nu1=0, nu2=3) for n = {n} with b = 0, {share:.0%} of the "
+        f"error's energy is in the high-frequency half of the sine modes; the three sweeps "
+        f"after the correction should leave at most {limit:.0%} (the reference: under 1%). "
+        f"Run the nu2 sweeps after adding prolong(e), the nu1 sweeps before restricting.")
+    before, after = runs["2,0"].double(), runs["0,2"].double()
+    scale = max(float(torch.linalg.norm(before)), float(torch.linalg.norm(after)), 1e-300)
+    moved = float(torch.linalg.norm(before - after)) / scale
+    assert moved >= CFG["order_difference"], (
+        f"v_cycle(A, b, x, nu1=2, nu2=0) and v_cycle(A, b, x, nu1=0, nu2=2) for n = {n} "
+        f"returned nearly the same x (relative difference {moved:.2g}): two sweeps before the "
+        f"correction and two sweeps after it are different cycles. Run nu1 sweeps before "
+        f"restricting the residual and nu2 after adding prolong(e).")
+    return f"high-frequency share after (0, 3): {share:.2%}; (2, 0) vs (0, 2): {moved:.2f}"

@@ -1,11 +1,12 @@
-"""Q5: model.pt is a state_dict that loads strictly into build_model(), safely.
+"""Q5: model.pt is a state_dict that loads strictly into build_model(), safely;
+train.py, which wrote it, does nothing when imported.
 
 The file is read with torch.load(..., weights_only=True), which refuses
 pickled code (a whole model saved with torch.save(model, ...)). Its tensors
 come back to the grader, which checks their size and values itself.
 """
 
-from autograder.checks import expect_finite
+from autograder.checks import expect_finite, only_when_right
 from autograder.testing import config, probe, support, test_case
 
 OK_FORMAT = False
@@ -61,6 +62,10 @@ def test_checkpoint_is_state_dict(env):
 @test_case(points=1, hidden=False)
 def test_checkpoint_fits_build_model(env):
     """model.pt loads into build_model() with load_state_dict(strict=True)."""
+    expect_fits(env)
+
+
+def expect_fits(env):
     problem = checkpoint_fit(env)["problem"]
     assert not problem, problem
 
@@ -71,3 +76,27 @@ def test_checkpoint_finite(env):
     state = expect_state_dict(checkpoint(env))
     for key, tensor in state.items():
         expect_finite(tensor, f"model.pt['{key}']")
+
+
+@probe
+def train_import(submission):
+    """Importing train.py as a module, watched (tests/support/script_import.py)."""
+    return support("script_import").import_watched(submission / "train.py")
+
+
+@test_case(points=1, hidden=True)
+def test_train_import_does_nothing(env):
+    """Importing train.py trains nothing, writes no file, downloads nothing and returns at once."""
+    seen = train_import(env)
+    guard = 'keep its work under `if __name__ == "__main__":`'
+    assert seen["found"], "train.py was not found in your submission: hand in the one you used."
+    did = seen["did"] + [f"created {name!r}" for name in seen["created"]]
+    assert not did, (
+        f"Importing train.py (the grader does) must do nothing, but it {'; '.join(did)}: "
+        f"{guard}.")
+    assert not seen["error"], f"Importing train.py failed: {seen['error']} ({guard}.)"
+    limit = CFG["train_import_seconds"]
+    assert seen["seconds"] <= limit, (
+        f"Importing train.py took {seen['seconds']:.0f} s; it must return at once (at most "
+        f"{limit:g} s): {guard}.")
+    only_when_right(lambda: expect_fits(env), "model.pt (the weights train.py wrote)")

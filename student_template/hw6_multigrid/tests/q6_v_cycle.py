@@ -2,7 +2,7 @@
 for every n: the rate does not depend on h."""
 import math
 import torch
-from autograder.checks import expect_finite, expect_shape
+from autograder.checks import expect_finite, expect_shape, only_when_right
 from autograder.testing import config, probe, support, test_case
 OK_FORMAT = False
 name = 'q6_v_cycle'
