@@ -189,18 +189,16 @@ TRAINS_AT_IMPORT = {  # code added at the end of train.py -> words the import ca
 
 @pytest.mark.parametrize("case", TRAINS_AT_IMPORT)
 def test_train_py_working_at_import_loses_the_import_case(case, tmp_path):
-    """train.py doing work when imported loses the import case, which says what it did; the
-    worker's own import of it at start (main() there exits on the grader's argv) costs
-    only the tests needing a name from train.py (none), and the report says so."""
+    """train.py doing work when imported loses the import case, which says what it did, and
+    nothing else: train.py is a script (config `scripts`), which the worker never imports
+    before the tests, so however long its import runs, no other test waits on it."""
     tail, words = TRAINS_AT_IMPORT[case]
     folder = variant(HW, tmp_path / "mutant", "train.py", [])
     (folder / "train.py").write_text((folder / "train.py").read_text() + tail)
     report = grade(HW, folder, only=["q5_checkpoint"])
     assert failures(report).keys() == {IMPORT_CASE}, failures(report)
     assert words in failures(report)[IMPORT_CASE], failures(report)
-    if case == "main() at module level":
-        assert report.status == "import error"
-        assert any("Importing train.py failed" in p for p in report.problems), report.problems
+    assert report.status == "ok" and not report.problems, (report.status, report.problems)
 
 
 def test_alternative_projection_shortcuts(tmp_path):
@@ -309,8 +307,8 @@ BROKEN_TRAIN = {  # what is wrong with train.py -> words every failure must say
 @pytest.mark.parametrize("case", BROKEN_TRAIN)
 def test_broken_train_py_costs_only_what_needs_it(case, tmp_path):
     """No test needs a name from train.py, so a missing or broken train.py costs only the
-    case that imports it, and is reported; a probe needing a name no file defines says
-    train.py failed."""
+    case that imports it, which says what is wrong, like a missing model.pt; a probe
+    needing a name no file defines says which name."""
     source, words = BROKEN_TRAIN[case]
     folder = variant(HW, tmp_path / "sub", FILE, [])
     if source is None:
@@ -320,7 +318,6 @@ def test_broken_train_py_costs_only_what_needs_it(case, tmp_path):
     report = grade(HW, folder, only=["q1_shapes", "q5_checkpoint"])
     assert failures(report).keys() == {IMPORT_CASE}, failures(report)
     assert words in failures(report)[IMPORT_CASE], failures(report)
-    assert any(words in p for p in report.problems), report.problems
     renamed = variant(HW, tmp_path / "renamed", FILE, [("def build_model(", "def make_model(")])
     (renamed / "train.py").unlink()
     if source is not None:
@@ -330,7 +327,7 @@ def test_broken_train_py_costs_only_what_needs_it(case, tmp_path):
     assert [c.name for c in lost] == ["build_model_output", "build_model_is_one_of_the_two"], [
         c.title for c in lost
     ]
-    assert "`build_model`" in lost[0].message and words in lost[0].message, lost[0].message
+    assert "`build_model`" in lost[0].message, lost[0].message
 
 
 def test_broken_models_py_keeps_the_checkpoint_file_test(tmp_path):

@@ -71,6 +71,7 @@ class Config:
     name: str
     title: str
     files: list[str]
+    scripts: list[str] = field(default_factory=list)  # of `files`: run, never imported at start
     seed: int = 0
     threads: int = 1
     import_timeout: float = 60.0
@@ -97,7 +98,12 @@ class Config:
 
     @property
     def modules(self) -> list[str]:
-        return [Path(f).stem for f in self.files if f.endswith(".py")]
+        """The student's modules the worker imports before any test: every .py of `files`
+        but the scripts (a train.py that trains when imported costs only the case that
+        imports it, not every test)."""
+        return [
+            Path(f).stem for f in self.files if f.endswith(".py") and f not in self.scripts
+        ]
 
 
 def config(hw: str | None = None) -> Config:
