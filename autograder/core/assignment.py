@@ -101,9 +101,7 @@ class Config:
         """The student's modules the worker imports before any test: every .py of `files`
         but the scripts (a train.py that trains when imported costs only the case that
         imports it, not every test)."""
-        return [
-            Path(f).stem for f in self.files if f.endswith(".py") and f not in self.scripts
-        ]
+        return [Path(f).stem for f in self.files if f.endswith(".py") and f not in self.scripts]
 
 
 def config(hw: str | None = None) -> Config:
