@@ -2,6 +2,7 @@
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -29,6 +30,10 @@ VERBS = {
 }
 
 
+# Verbs that grade in this process: they start with what lets their workers be forked warm.
+WARM_VERBS = {"check", "grade", "gradescope", "samples"}
+
+
 def verb_module(verb: str):  # noqa: ANN201  (a module of autograder.verbs)
     return importlib.import_module(f"autograder.verbs.{VERBS[verb][0]}")
 
@@ -49,13 +54,37 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """The console script: a user's mistake gets one plain line, not a traceback."""
+    from .core import warm
     from .core.assignment import UnknownAssignment
     from .settings import NotInRepository
 
+    if set(sys.argv[1:2]) & WARM_VERBS:
+        warm.hash_seed_for(sys.argv[1:])
+
     try:
-        sys.exit(main())
+        code = main()
     except (UnknownAssignment, NotInRepository) as exc:
-        sys.exit(str(exc))
+        print(exc, file=sys.stderr)
+        code = 1
+    except SystemExit as exc:  # argparse's --help, --version and usage errors
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if not isinstance(exc.code, int) and exc.code is not None:
+            print(exc.code, file=sys.stderr)
+    exit_now(code or 0)
+
+
+def exit_now(code: int) -> None:
+    """Exit once the work is done: flushed output and atexit handlers, but not the
+    interpreter's teardown of torch's modules (half a second at every exit)."""
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":

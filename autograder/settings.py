@@ -19,6 +19,7 @@ Environment variables (all of them; nothing else reads os.environ for ours):
   AUTOGRADER_HIDE          extra paths the worker must not see (os.pathsep list)
   AUTOGRADER_SANDBOX       caps the sandbox mode: "uid" or "limits"
   AUTOGRADER_CGROUP        "0": no cgroup for the worker
+  AUTOGRADER_WARM          "0": every worker (and grade-all's grader) a new process
 """
 
 import os
@@ -33,6 +34,7 @@ ENV_DOWNLOAD = "AUTOGRADER_DOWNLOAD"
 ENV_HIDE = "AUTOGRADER_HIDE"
 ENV_SANDBOX = "AUTOGRADER_SANDBOX"
 ENV_CGROUP = "AUTOGRADER_CGROUP"
+ENV_WARM = "AUTOGRADER_WARM"
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_ROOT.parent  # the checkout, when the package runs from one

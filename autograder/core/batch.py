@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from . import items, results
+from . import items, results, warm
 from .assignment import PACKAGE_ROOT, config, find_assignment_dir
 from .plain import (
     MAX_HASHED_BYTES,
@@ -63,7 +63,6 @@ from .plain import (
     clean_text,
 )
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 SERVER_START_TIMEOUT = 300.0  # seconds for a grading server to import torch and the grader
 GRADE_SLACK = 60.0  # seconds on top of import + submission timeouts per grading process
 RESULTS, META, LOG = "results.json", "grading.json", "grade.log"
@@ -441,6 +440,7 @@ def grader_environment(hide) -> dict:
     )
     env["AUTOGRADER_HIDE"] = os.pathsep.join(filter(None, [*hide, env.get("AUTOGRADER_HIDE")]))
     env["PYTHONIOENCODING"] = "utf-8:backslashreplace"  # its log never fails on a name
+    env.setdefault("PYTHONHASHSEED", "0")  # the configs' seed: its workers can be forked warm
     return env
 
 
@@ -493,14 +493,9 @@ class GradingServer:
     says so (False) and the caller grades that submission the cold way."""
 
     def __init__(self, env: dict):
-        # One OpenMP/MKL thread while it imports, so the server stays single-threaded
-        # (OpenMP starts its pool at load otherwise); each fork restores the batch's own.
-        unset = [name for name in THREAD_VARIABLES if name not in env]
-        self.env = {
-            **env,
-            **{name: "1" for name in unset},
-            "AUTOGRADER_THREADS_UNSET": ",".join(unset),
-        }
+        # Single-threaded while it imports, so it can fork; each grader it forks forks its
+        # workers' zygote, then takes the batch's thread count back (core/warm.py).
+        self.env = warm.single_threaded_imports(env)
         self.process: subprocess.Popen | None = None
         self.buffer = b""
         self.broken = ""  # why it is not used any more
@@ -604,6 +599,8 @@ def serve() -> None:
 
     from . import engine, report  # noqa: F401
 
+    warm.preload()  # here once, not in each grader's zygote
+
     jobs = os.fdopen(os.dup(0), "rb")
     channel = os.fdopen(os.dup(1), "wb")
     null = os.open(os.devnull, os.O_RDWR)
@@ -615,7 +612,6 @@ def serve() -> None:
         channel.write((json.dumps(message) + "\n").encode())
         channel.flush()
 
-    unset = [name for name in os.environ.pop("AUTOGRADER_THREADS_UNSET", "").split(",") if name]
     send({"ready": True, "threads": len(os.listdir("/proc/self/task"))})
     for line in jobs:
         job = json.loads(line)
@@ -630,10 +626,7 @@ def serve() -> None:
                 os.dup2(log, 1)
                 os.dup2(log, 2)
                 os.close(log)
-                for name in unset:  # the thread count a fresh `grade` process would have
-                    os.environ.pop(name, None)
-                if unset:
-                    torch.set_num_threads(len(os.sched_getaffinity(0)))
+                warm.start_zygote()  # while it has one thread; then the batch's threads
                 code = report.grade_to_file(job["hw"], job["submission"], job["out"])
             except BaseException:  # noqa: BLE001  (its log says why; no results file follows)
                 import traceback

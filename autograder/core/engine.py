@@ -28,13 +28,21 @@ from ..sandbox import (
     Limits,
     Sandbox,
     SandboxError,
+    Zygote,
     limit_sentence,
     outside_system_dirs,
     what_it_did,
 )
-from ..settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
+from ..settings import (
+    COURSE,
+    ENV_ASSIGNMENTS,
+    ENV_HIDE,
+    IN_COURSE,
+    PACKAGE_ROOT,
+    env_paths,
+)
 from ..testing import ProbeFailed, seed_everything, test_case
-from . import plain, tamper
+from . import plain, tamper, warm
 from .assignment import (
     SUPPORT_DIR,
     Config,
@@ -184,9 +192,15 @@ class WorkerSession:
     inside the sandbox (see autograder/sandbox/)."""
 
     def __init__(
-        self, cfg: Config, submission: Path, probe_modules: dict[str, str], support: list[Path] = ()
+        self,
+        cfg: Config,
+        submission: Path,
+        probe_modules: dict[str, str],
+        support: list[Path] = (),
+        zygote: Zygote | None = None,
     ):
         self.cfg = cfg
+        self.zygote = zygote  # forks each worker warm; None: a new process each
         self.limits = Limits.from_config(
             cfg.limits, cpu_seconds=cfg.import_timeout + cfg.submission_timeout
         )
@@ -264,22 +278,25 @@ class WorkerSession:
     def _start(self) -> None:
         self.starts += 1
         log = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        argv = [
+            sys.executable,
+            *(["-P"] if sys.version_info >= (3, 11) else []),
+            "-s",
+            "-m",
+            "autograder.core.worker",
+            json.dumps(self.settings),
+        ]
+        pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": log}
         try:
-            self.process = self.sandbox.start(
-                [
-                    sys.executable,
-                    *(["-P"] if sys.version_info >= (3, 11) else []),
-                    "-s",
-                    "-m",
-                    "autograder.core.worker",
-                    json.dumps(self.settings),
-                ],
-                self.env,
-                "submission",
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-            )
+            try:
+                self.process = self.sandbox.start(
+                    argv, self.env, "submission", zygote=self.zygote, **pipes
+                )
+            except OSError:  # the zygote is gone: this and later workers start cold
+                if self.zygote is None:
+                    raise
+                self.zygote = None
+                self.process = self.sandbox.start(argv, self.env, "submission", **pipes)
         finally:
             os.close(log)
         nonce = secrets.token_hex(16)  # read before any student code runs
@@ -514,6 +531,7 @@ class RemoteEnv:
 def load_test_module(hw: str, path: Path):
     """Import a test file without writing __pycache__ beside it: a student's
     assignment folder is left as it was."""
+    warm.note_tests_loaded()
     spec = importlib.util.spec_from_file_location(f"agtests_{hw}.{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True
@@ -619,11 +637,12 @@ def grade(
     )
     submission = Path(submission).resolve()
     report = Report(hw=hw, submission=submission.name)
+    zygote = warm.zygote_for(cfg.seed)  # before any test file is loaded here
     files = [p for p in test_files(hw, tests_dir) if only is None or p.stem in only]
     modules = {p.stem: load_test_module(hw, p) for p in files}
     probes = {p.stem: probe_source(p) for p in files}
     support = support_needed(list(probes.values()), files[0].parent) if files else []
-    session = WorkerSession(cfg, submission, probes, support)
+    session = WorkerSession(cfg, submission, probes, support, zygote)
     report.problems += session.problems
     # Read before the worker starts, from the copy it will run (a notebook's cells included).
     every_test = test_files(hw, tests_dir)

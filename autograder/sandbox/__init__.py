@@ -147,6 +147,7 @@ from .proc import (
     processes_of,
 )
 from .selfcheck import check
+from .zygote import ForkedLauncher, Zygote, why_not_fork
 
 __all__ = [
     "Cgroup",
@@ -175,4 +176,7 @@ __all__ = [
     "remove_files_of",
     "runtime_paths",
     "world_usable",
+    "ForkedLauncher",
+    "Zygote",
+    "why_not_fork",
 ]

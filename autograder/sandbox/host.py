@@ -15,6 +15,7 @@ from .cgroup import Cgroup
 from .limits import Limits, SandboxError, cpu_budget
 from .paths import remove_files_of
 from .proc import cpu_seconds_of, memory_mb, processes_of
+from .zygote import ForkedLauncher, Zygote
 
 REPORT_TIMEOUT = 60.0  # seconds for the launcher to set everything up
 WATCH_EVERY = 0.5  # the engine checks the limits this often while it waits
@@ -45,8 +46,12 @@ class Sandbox:
         self._cpu_seen: dict = {}  # (pid, start time) -> CPU seconds, without a cgroup
         self._unused: Cgroup | None = None
 
-    def start(self, argv: list[str], env: dict, workdir: str, **popen) -> subprocess.Popen:
-        """Run argv (cwd = root/workdir) in the sandbox; returns the launcher's Popen."""
+    def start(
+        self, argv: list[str], env: dict, workdir: str, zygote: Zygote | None = None, **popen
+    ) -> subprocess.Popen | ForkedLauncher:
+        """Run argv (cwd = root/workdir) in the sandbox; returns the launcher's Popen,
+        or with a zygote the launcher it forked (the worker then runs argv's module
+        without an exec; popen must be stdin=PIPE, stdout=PIPE, stderr=a file)."""
         self.cgroup, self.no_cgroup = Cgroup.create(self.limits)
         read_end, write_end = os.pipe()
         plan = {
@@ -65,14 +70,17 @@ class Sandbox:
         }
         flags = ["-P"] if sys.version_info >= (3, 11) else []
         try:
-            self.process = subprocess.Popen(
-                [sys.executable, *flags, "-s", "-m", "autograder.sandbox", json.dumps(plan)],
-                cwd=self.root,
-                env=env,
-                pass_fds=(write_end,),
-                start_new_session=True,
-                **popen,
-            )
+            if zygote is not None:
+                self.process = _forked(zygote, plan, popen)
+            else:
+                self.process = subprocess.Popen(
+                    [sys.executable, *flags, "-s", "-m", "autograder.sandbox", json.dumps(plan)],
+                    cwd=self.root,
+                    env=env,
+                    pass_fds=(write_end,),
+                    start_new_session=True,
+                    **popen,
+                )
         except BaseException:
             if self.cgroup:
                 self.cgroup.remove()
@@ -253,3 +261,22 @@ class Sandbox:
                 "removed when it is done"
             )
         return lines + ["NOT: " + text for text in missing]
+
+
+def _forked(zygote: Zygote, plan: dict, popen: dict) -> ForkedLauncher:
+    """The launcher forked by the zygote, with the pipes a Popen would have made."""
+    stdin_r, stdin_w = os.pipe()
+    stdout_r, stdout_w = os.pipe()
+    stderr = popen["stderr"]
+    stderr_fd = stderr if isinstance(stderr, int) else stderr.fileno()
+    try:
+        process = zygote.launch(plan, stdin_r, stdout_w, stderr_fd)
+    except BaseException:
+        for fd in (stdin_r, stdin_w, stdout_r, stdout_w):
+            os.close(fd)
+        raise
+    os.close(stdin_r)
+    os.close(stdout_w)
+    process.stdin = os.fdopen(stdin_w, "wb")
+    process.stdout = os.fdopen(stdout_r, "rb")
+    return process

@@ -1,0 +1,260 @@
+"""Warm workers: launchers forked from a process that has torch imported already.
+
+A cold worker is a new Python process that imports torch (seconds) before it can
+run anything. A `Zygote` is a child forked from the grading process itself, at a
+moment when that process holds nothing the student may not see (no test file
+loaded yet) and runs a single thread: it keeps torch and the worker's modules in
+memory and, for each start, forks a launcher. The launcher sets the sandbox up
+exactly as `python -m autograder.sandbox PLAN` does (launcher.launch), and the
+worker it forks then runs `autograder.core.worker` in place of an exec: afresh
+from the worker's own copy of the package (every autograder module is dropped
+and imported again from lib/), but with torch, numpy and the rest of the
+interpreter already loaded. So a worker, and each restart after a crash or a
+time limit, costs a few forks instead of a torch import.
+
+The engine passes the worker's stdin, stdout, log and report pipe over a unix
+socket (SCM_RIGHTS); the zygote answers with the launcher's pid and, when it
+ends, its exit status (`ForkedLauncher` stands for the Popen the cold path has).
+Only the standard library is imported here, like the rest of the sandbox.
+"""
+
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import threading
+
+from .libc import PR_SET_PDEATHSIG, prctl
+
+MESSAGE_BYTES = 1 << 22  # a plan (argv, env, paths) is a few KB
+REPLY_TIMEOUT = 30.0
+
+
+def thread_count() -> int:
+    """Threads of this process, OpenMP's included (threading sees only Python's)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def why_not_fork() -> str:
+    """Why this process cannot fork a zygote safely, or ''."""
+    if not hasattr(os, "fork") or not hasattr(socket, "send_fds") or sys.platform != "linux":
+        return "not Linux"
+    threads = thread_count()
+    if threads != 1:  # a fork copies one thread; locks held by the others stay held
+        return f"the grading process runs {threads} threads"
+    return ""
+
+
+class Zygote:
+    """A single-threaded child of the grading process that forks launchers."""
+
+    def __init__(self, preload=None):
+        """preload: called in the zygote before it serves (imports every worker
+        would otherwise make on its own)."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # nothing buffered here is written twice
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            _serve(theirs, preload)  # never returns
+        theirs.close()
+        self.pid = pid
+        self.sock = ours
+        self.exited: dict[int, int] = {}  # launcher pid -> exit code, as the zygote reports
+
+    def launch(self, plan: dict, stdin: int, stdout: int, stderr: int) -> "ForkedLauncher":
+        """Fork a launcher for plan, with these fds as its 0, 1 and 2; plan's
+        report_fd is sent too. Raises OSError when the zygote is gone."""
+        fds = [stdin, stdout, stderr, plan["report_fd"]]
+        socket.send_fds(self.sock, [json.dumps(plan).encode()], fds)
+        while True:
+            message = self._next(REPLY_TIMEOUT)
+            if message is None:
+                raise OSError("the warm process did not answer")
+            if "pid" in message:
+                return ForkedLauncher(self, message["pid"])
+            if "error" in message:
+                raise OSError(message["error"])
+
+    def _next(self, seconds: float | None) -> dict | None:
+        """The zygote's next message that is not an exit (those are recorded)."""
+        while True:
+            ready, _, _ = select.select([self.sock], [], [], seconds)
+            if not ready:
+                return None
+            data = self.sock.recv(65536)
+            if not data:
+                raise OSError("the warm process is gone")
+            message = json.loads(data)
+            if "exit" in message:
+                self.exited[message["exit"]] = message["code"]
+                if seconds == 0:
+                    continue
+                return message
+            return message
+
+    def poll_exits(self) -> None:
+        try:
+            self._next(0)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.sock.close()  # it sees EOF and exits; its launchers die with it
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+class ForkedLauncher:
+    """What the engine needs of a Popen, for a launcher the zygote forked."""
+
+    def __init__(self, zygote: Zygote, pid: int):
+        self.zygote, self.pid = zygote, pid
+        self.returncode: int | None = None
+        self.stdin = self.stdout = None  # set by the caller: its ends of the pipes
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.zygote.poll_exits()
+            self.returncode = self.zygote.exited.pop(self.pid, None)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        while self.poll() is None:
+            try:
+                message = self.zygote._next(timeout)
+            except OSError:  # the zygote died: so did its launchers (PDEATHSIG)
+                self.returncode = -signal.SIGKILL
+                break
+            if message is None:
+                raise TimeoutError(f"launcher {self.pid} still running")
+        return self.returncode
+
+
+def _send(sock: socket.socket, message: dict) -> None:
+    try:
+        sock.send(json.dumps(message).encode())
+    except OSError:
+        os._exit(0)  # the grader is gone
+
+
+def _serve(sock: socket.socket, preload) -> None:
+    """The zygote: fork a launcher per request, report pids and exit codes."""
+    try:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader died: so do we
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C reaches the grader, which closes us
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, sock.fileno())
+        os.closerange(sock.fileno() + 1, 1 << 16)
+        if preload is not None:
+            try:
+                preload()
+            except Exception:  # noqa: BLE001, S110  (then each worker imports it itself)
+                pass
+        children: set[int] = set()
+        while True:
+            ready, _, _ = select.select([sock], [], [], 0.02 if children else None)
+            for pid in list(children):  # reaped here, so the exit code reaches the engine
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    children.discard(pid)
+                    _send(sock, {"exit": pid, "code": os.waitstatus_to_exitcode(status)})
+            if not ready:
+                continue
+            data, fds, _, _ = socket.recv_fds(sock, MESSAGE_BYTES, 4)
+            if not data:
+                os._exit(0)
+            if len(fds) != 4:
+                for fd in fds:
+                    os.close(fd)
+                _send(sock, {"error": "the launcher's pipes did not arrive"})
+                continue
+            pid = os.fork()
+            if pid == 0:
+                _become_launcher(sock, json.loads(data), fds)
+            for fd in fds:
+                os.close(fd)
+            children.add(pid)
+            _send(sock, {"pid": pid})
+    except BaseException:  # noqa: BLE001  (the engine sees the socket close)
+        os._exit(1)
+
+
+def _become_launcher(sock: socket.socket, plan: dict, fds: list[int]) -> None:
+    """In the forked launcher: the fds a Popen would have given it, then launch."""
+    try:
+        sock.close()
+        stdin, stdout, stderr, report = fds
+        for fd, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
+            os.dup2(fd, target)
+        os.dup2(report, 3)
+        os.closerange(4, 1 << 16)  # nothing of the grader's stays open
+        os.setsid()  # its own session, as start_new_session gives the cold launcher
+        os.chdir(plan["root"])
+        os.environ.clear()
+        os.environ.update(plan["env"])
+        fresh_sys_path(plan["env"])  # the launcher reads it (runtime_paths), as a new one would
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        plan = {**plan, "report_fd": 3, "parent": os.getppid(), "warm": True}
+        from .launcher import launch
+
+        launch(plan)
+    finally:
+        os._exit(97)
+
+
+def fresh_sys_path(env: dict) -> None:
+    """sys.path as `python -P -s` with env would start: its PYTHONPATH, then the
+    interpreter's own folders; nothing of the grader's (its script's folder, its
+    working folder, a test runner's additions)."""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    interpreter = [p for p in sys.path if p and any(p.startswith(x + os.sep) for x in prefixes)]
+    sys.path[:] = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p] + interpreter
+
+
+def run_worker_in_place(argv: list[str], env: dict) -> None:
+    """In the worker, instead of execve(argv): run argv's `-m module` with the
+    interpreter already loaded. The grader's autograder modules are dropped, so the
+    worker imports its own from PYTHONPATH (lib/, as a cold worker does)."""
+    module = argv[argv.index("-m") + 1]
+    args = argv[argv.index("-m") + 2 :]
+    os.environ.clear()
+    os.environ.update(env)
+    fresh_sys_path(env)
+    for name in list(sys.modules):
+        if name.split(".")[0] == "autograder" or name.startswith(("agtests_", "agsupport_")):
+            del sys.modules[name]
+    sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115  (fds 0-2 are the worker's pipes)
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+    sys.argv = [module, *args]
+    import runpy
+
+    code = 0
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # noqa: BLE001  (as an uncaught exception ends a process)
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001, S110
+                pass
+    os._exit(code)
