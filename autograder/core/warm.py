@@ -72,13 +72,15 @@ def start_zygote() -> None:
         "test files were loaded before the first worker" if _tests_loaded else ""
     )
     if not _cold_because:
-        _zygote = Zygote(preload=preload)
+        _zygote = Zygote()
     restore_threads()
 
 
-# What torch imports on first use that most workers reach: the first backward with a
-# given gradient imports torch.fx's symbolic shapes and sympy (0.4 s a worker). Imported
-# in the zygote once. Only modules that start no thread and read no per-user setting.
+# What torch imports on first use that many workers reach: the first backward with a
+# given gradient imports torch.fx's symbolic shapes and sympy (0.4 s a worker).
+# grade-all's servers import it once before they fork (a single grading process does
+# not: it would wait for an import its tests may never need). Only modules that start
+# no thread and read no per-user setting belong here.
 PRELOADED = ("torch.fx.experimental.symbolic_shapes",)
 
 

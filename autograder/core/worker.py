@@ -155,6 +155,10 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(settings["threads"])
+        # What reporting a failure imports, imported now: a student's code that used up
+        # its memory leaves no room to import it then.
+        import autograder.notebook
+        import autograder.sandbox  # noqa: F401
         from autograder.core import plain
         from autograder.testing import run_probe
 
@@ -197,7 +201,13 @@ def main() -> None:
                 reply = {
                     "ok": True,
                     "value": to_plain(
-                        run_probe(function, env, student_dir, settings.get("seed", 0))
+                        run_probe(
+                            function,
+                            env,
+                            student_dir,
+                            settings.get("seed", 0),
+                            inputs=int(request.get("seed", 0)),
+                        )
                     ),
                 }
         except NotPlainData as exc:

@@ -23,6 +23,7 @@ import os
 import select
 import signal
 import socket
+import subprocess
 import sys
 import threading
 
@@ -53,16 +54,14 @@ def why_not_fork() -> str:
 class Zygote:
     """A single-threaded child of the grading process that forks launchers."""
 
-    def __init__(self, preload=None):
-        """preload: called in the zygote before it serves (imports every worker
-        would otherwise make on its own)."""
+    def __init__(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # nothing buffered here is written twice
         pid = os.fork()
         if pid == 0:
             ours.close()
-            _serve(theirs, preload)  # never returns
+            _serve(theirs)  # never returns
         theirs.close()
         self.pid = pid
         self.sock = ours
@@ -146,7 +145,7 @@ def _send(sock: socket.socket, message: dict) -> None:
         os._exit(0)  # the grader is gone
 
 
-def _serve(sock: socket.socket, preload) -> None:
+def _serve(sock: socket.socket) -> None:
     """The zygote: fork a launcher per request, report pids and exit codes."""
     try:
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grader died: so do we
@@ -156,11 +155,7 @@ def _serve(sock: socket.socket, preload) -> None:
             os.dup2(null, fd)
         os.closerange(3, sock.fileno())
         os.closerange(sock.fileno() + 1, 1 << 16)
-        if preload is not None:
-            try:
-                preload()
-            except Exception:  # noqa: BLE001, S110  (then each worker imports it itself)
-                pass
+        _interpreter_path[:] = interpreter_path()
         children: set[int] = set()
         while True:
             ready, _, _ = select.select([sock], [], [], 0.02 if children else None)
@@ -213,13 +208,52 @@ def _become_launcher(sock: socket.socket, plan: dict, fds: list[int]) -> None:
         os._exit(97)
 
 
+_interpreter_path: list[str] = []  # sys.path of a new `python -I`, read once by the zygote
+
+
+def interpreter_path() -> list[str]:
+    """The import path a new interpreter starts with before PYTHONPATH: the standard
+    library, site-packages and what .pth files add there; none of the grader's own
+    additions (its script's or working folder, a test runner's)."""
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", "import sys, json; print(json.dumps(sys.path))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [p for p in json.loads(done.stdout) if p]
+
+
 def fresh_sys_path(env: dict) -> None:
-    """sys.path as `python -P -s` with env would start: its PYTHONPATH, then the
-    interpreter's own folders; nothing of the grader's (its script's folder, its
-    working folder, a test runner's additions)."""
-    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    interpreter = [p for p in sys.path if p and any(p.startswith(x + os.sep) for x in prefixes)]
-    sys.path[:] = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p] + interpreter
+    """sys.path as a new `python -P -s` with env starts: its PYTHONPATH, then
+    interpreter_path()."""
+    extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    sys.path[:] = extra + _interpreter_path
+
+
+def _new_std_streams(env: dict) -> None:
+    """sys.stdin/stdout/stderr as a new interpreter makes them for these fds and env:
+    UTF-8 (the C locale is coerced), stdin and stdout with surrogateescape, stderr
+    line-buffered with backslashreplace, or what PYTHONIOENCODING says."""
+    encoding, _, errors = env.get("PYTHONIOENCODING", "").partition(":")
+    streams = []
+    for fd, mode, default, line in (
+        (0, "r", "surrogateescape", False),
+        (1, "w", "surrogateescape", False),
+        (2, "w", "backslashreplace", True),
+    ):
+        streams.append(
+            open(  # noqa: SIM115  (fds 0-2 are the worker's pipes and log, kept open)
+                fd,
+                mode,
+                encoding=encoding or "utf-8",
+                errors=errors or default,
+                buffering=1 if line else -1,  # 1: line-buffered
+                closefd=False,
+            )
+        )
+    sys.stdin, sys.stdout, sys.stderr = streams
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = streams
 
 
 def run_worker_in_place(argv: list[str], env: dict) -> None:
@@ -235,9 +269,7 @@ def run_worker_in_place(argv: list[str], env: dict) -> None:
         if name.split(".")[0] == "autograder" or name.startswith(("agtests_", "agsupport_")):
             del sys.modules[name]
     sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
-    sys.stdin = open(0, closefd=False)  # noqa: SIM115  (fds 0-2 are the worker's pipes)
-    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+    _new_std_streams(env)
     sys.argv = [module, *args]
     import runpy
 

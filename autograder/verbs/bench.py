@@ -114,6 +114,7 @@ def measure(hw: str, python: Path | str = sys.executable, env: dict | None = Non
         **(env or {}),
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        "PYTHONHASHSEED": "0",  # as the command line grades: workers forked warm
         "PYTHONPATH": str(REPO_ROOT),
     }  # the CPU build has no install of the project
     started = time.monotonic()

@@ -1,0 +1,131 @@
+"""Warm workers (autograder/sandbox/zygote.py, autograder/core/warm.py): a worker
+forked from a grading process that already imported torch grades exactly as a new
+Python process does, never holds a test file, and restarts warm after a crash.
+
+The test runner's own processes run more than one thread, so the engine starts
+their workers cold; each property here is checked in a grading process of its
+own, as the command line and grade-all's servers run one."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+from harness import SOLUTIONS, TEMPLATE
+
+from autograder.core import variants
+from autograder.settings import COURSE
+
+HW = "hw1_autograd"
+
+GRADE_EACH = textwrap.dedent(
+    """
+    import json, sys
+    from autograder.core import engine
+    found = {}
+    for name, folder in json.loads(sys.argv[1]).items():
+        report = engine.grade("hw1_autograd", folder)
+        found[name] = {
+            "cases": [[c.title, c.score, c.message] for c in report.cases],
+            "problems": report.problems,
+            "starts": [line for line in report.sandbox if line.startswith("worker started")],
+            "output": report.student_output,
+        }
+    print(json.dumps(found))
+    """
+)
+
+
+def grade_in_own_process(folders: dict, warm: bool) -> dict:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
+    env["AUTOGRADER_WARM"] = "1" if warm else "0"
+    done = subprocess.run(
+        [sys.executable, "-c", GRADE_EACH, json.dumps({k: str(v) for k, v in folders.items()})],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_warm_and_cold_workers_grade_alike(tmp_path):
+    """The reference, the stub, the partly correct sample and every hw1 mutant get
+    the same score and the same message in every case, forked warm or started cold;
+    and the warm run really forked each worker."""
+    folders = {
+        "solution": SOLUTIONS / HW,
+        "stub": TEMPLATE / HW,
+        "partial": COURSE.samples / HW / "partial",
+    }
+    for name, mutant in variants.load(HW).MUTANTS.items():
+        folders[name] = variants.write(HW, tmp_path / name, mutant["replace"], mutant.get("file"))
+    warm = grade_in_own_process(folders, warm=True)
+    cold = grade_in_own_process(folders, warm=False)
+    for name in folders:
+        assert warm[name]["cases"] == cold[name]["cases"], name
+        assert warm[name]["problems"] == cold[name]["problems"], name
+        assert "0 of them forked" not in warm[name]["starts"][0], warm[name]["starts"]
+        assert "1 time(s), 0 of them forked" in cold[name]["starts"][0], cold[name]["starts"]
+    assert sum(score for _, score, _ in warm["solution"]["cases"]) == 24
+
+
+LOOKS_FOR_THE_GRADER = textwrap.dedent(
+    """
+
+    import gc as _gc, sys as _sys
+    _tests = [m for m in _sys.modules if m.startswith(("agtests_", "agsupport_"))]
+    _cases = [o for o in _gc.get_objects() if type(o).__name__ == "test_case"]
+    _judges = [o for o in _gc.get_objects() if callable(o) and
+               str(getattr(type(o), "__module__", "")).startswith("agtests_")]
+    _grader = [m for m in _sys.modules if m.startswith("autograder.core.engine")]
+    print("SEEN", len(_tests), len(_cases), len(_judges), len(_grader), flush=True)
+    """
+)
+
+
+def test_a_forked_worker_holds_no_test_file_and_no_engine(tmp_path):
+    """The zygote is forked before the grading process loads a test file: a
+    submission that searches its memory finds no test module, no test case, no
+    judge, and not the engine (the worker imports its own modules afresh)."""
+    folder = tmp_path / "curious"
+    folder.mkdir()
+    source = (SOLUTIONS / HW / "myrelu.py").read_text() + LOOKS_FOR_THE_GRADER
+    (folder / "myrelu.py").write_text(source)
+    seen = grade_in_own_process({"curious": folder}, warm=True)["curious"]
+    assert "0 of them forked" not in seen["starts"][0], seen["starts"]
+    assert "SEEN 0 0 0 0" in seen["output"], seen["output"]
+
+
+CRASHES_ON_THE_NOTES_EXAMPLE = textwrap.dedent(
+    """
+
+    import os as _os
+    _honest = grad_dot_squared
+
+    def grad_dot_squared(x, y):
+        if len(x) == 2:  # the notes' example only (q3): the worker dies
+            _os._exit(3)
+        return _honest(x, y)
+    """
+)
+
+
+def test_a_worker_that_dies_is_restarted_warm(tmp_path):
+    """A crash costs the tests of that probe only; the next worker is forked from
+    the same warm process too, and grades the rest as a cold one would."""
+    folder = tmp_path / "crashes"
+    folder.mkdir()
+    source = (SOLUTIONS / HW / "myrelu.py").read_text() + CRASHES_ON_THE_NOTES_EXAMPLE
+    (folder / "myrelu.py").write_text(source)
+    warm = grade_in_own_process({"crashes": folder}, warm=True)["crashes"]
+    cold = grade_in_own_process({"crashes": folder}, warm=False)["crashes"]
+    assert warm["cases"] == cold["cases"]
+    lost = [title for title, score, _ in warm["cases"] if not score]
+    assert lost == ["q3_grad_dot_squared: notes_example"], lost
+    starts = warm["starts"][0]
+    assert "time(s)" in starts and not starts.startswith("worker started 1 "), starts
+    count = starts.split()[2]
+    assert f"{count} of them forked" in starts, starts
