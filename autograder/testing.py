@@ -100,21 +100,34 @@ def explain(exc: BaseException, student_dir: Path | None = None) -> str:
     return f"Your code raised {type(exc).__name__}: {message}{where}"
 
 
-def run_probe(function, env: dict, submission: Path | None = None, seed: int = SEED):
+def run_probe(
+    function, env: dict, submission: Path | None = None, seed: int = SEED, inputs: int = SEED
+):
     """Call a probe with arguments taken by name from the student's namespace, seeded
-    with the config's seed (the worker passes it)."""
+    with the config's seed (the worker passes it). A parameter named `seed` gets the
+    seed of the inputs the grader chose for this submission (see input_seed)."""
     kwargs = {}
     for name in inspect.signature(function).parameters:
         if name == "env":
             kwargs[name] = env
         elif name == "submission":
             kwargs[name] = submission if submission is not None else Path.cwd()
+        elif name == "seed":
+            kwargs[name] = inputs
         elif name in env:
             kwargs[name] = env[name]
         else:
             raise MissingName(name)
     seed_everything(seed)
     return function(**kwargs)
+
+
+def input_seed(env: object) -> int:
+    """The seed a probe's `seed` parameter got, for the judge to draw the same inputs.
+    Our engine chooses it per submission (RemoteEnv.seed: a hash of the submission and
+    of the tests it runs, hidden ones included), so no answer can be computed ahead from
+    the probe's source; under otter and in a notebook check it is SEED."""
+    return getattr(env, "seed", SEED)
 
 
 def otter_cache(env: dict) -> dict:

@@ -128,3 +128,62 @@ def test_plain_data_refuses_code():
     with pytest.raises(Exception):  # noqa: B017  (any refusal will do: what matters is no code runs)
         plain.loads(payload)
     assert type(plain.round_trip(torch.zeros(2).as_subclass(LyingTensor))) is torch.Tensor
+
+
+class _Case:
+    """A judge as the engine sees one (otter's test_case shape)."""
+
+    def __init__(self, func):
+        self.test_func, self.failure_message = func, None
+
+
+def test_a_judge_that_spins_costs_only_its_test():
+    """A judge held up by what it was sent (here: it loops) is stopped by the grading
+    process's CPU budget for it; that test fails with a plain sentence, and the next
+    judge runs as usual."""
+    from autograder.core import engine
+
+    def spins(env):
+        while True:
+            pass
+
+    message, _ = engine.judge(_Case(spins), env=None, cpu_seconds=0.5)
+    assert message.startswith("Not checked: checking your result took the grader more than")
+    assert engine.judge(_Case(lambda env: None), env=None, cpu_seconds=0.5) == ("", "")
+
+
+def test_a_judge_that_allocates_too_much_costs_only_its_test():
+    """A judge that would allocate past the grader's memory budget for one judge gets
+    an allocation failure, worded for the student; the limit is undone afterwards."""
+    import resource
+
+    from autograder.core import engine
+
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+
+    def allocates(env):
+        torch.ones(4 * engine.JUDGE_MEMORY_MB * 2**20 // 4 + 1)  # 4 x the budget, in floats
+
+    message, _ = engine.judge(_Case(allocates), env=None, cpu_seconds=30)
+    assert message.startswith("Not checked: checking your result needed more than"), message
+    assert resource.getrlimit(resource.RLIMIT_DATA) == before
+    torch.ones(2 * engine.JUDGE_MEMORY_MB * 2**20 // 4)  # and the process may again
+
+
+def test_inputs_are_chosen_per_submission_and_hidden_tests(tmp_path):
+    """The seed of the inputs that probes draw and judges redraw depends on the
+    submission and on every test file graded (hidden ones too): the same submission
+    always gets the same one, another submission or other tests another one."""
+    from autograder.core.assignment import test_files
+    from autograder.core.engine import input_seed
+
+    tests = test_files("hw1_autograd")
+    folder = SOLUTIONS / "hw1_autograd"
+    seed = input_seed(tests, folder, ["myrelu.py"])
+    assert seed == input_seed(tests, folder, ["myrelu.py"])
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "myrelu.py").write_text((folder / "myrelu.py").read_text() + "\n# mine\n")
+    assert input_seed(tests, other, ["myrelu.py"]) != seed
+    assert input_seed(tests[:-1], folder, ["myrelu.py"]) != seed
+    assert 0 <= seed < 2**31

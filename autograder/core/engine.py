@@ -6,6 +6,8 @@ only plain data comes back. One worker serves a whole submission and is
 restarted after a crash or a timeout, which cost only the test that caused it.
 """
 
+import contextlib
+import hashlib
 import importlib.util
 import inspect
 import json
@@ -17,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -265,6 +268,7 @@ class WorkerSession:
         self.import_limit = ""  # the limit that stopped the import, if one did
         self.start_failed = False  # no worker at all (not one file's error: those cost per probe)
         self.starts = 0
+        self.warm_starts = 0  # of those, forked by the zygote
         self.start_seconds = 0.0  # spent starting workers (process, imports): not test time
 
     # -- process control -------------------------------------------------
@@ -292,6 +296,7 @@ class WorkerSession:
                 self.process = self.sandbox.start(
                     argv, self.env, "submission", zygote=self.zygote, **pipes
                 )
+                self.warm_starts += self.zygote is not None
             except OSError:  # the zygote is gone: this and later workers start cold
                 if self.zygote is None:
                     raise
@@ -437,7 +442,7 @@ class WorkerSession:
         ready, _, _ = select.select([self.process.stdout], [], [], 0)
         return bool(ready)
 
-    def request(self, module: str, probe: str, seconds: float) -> dict:
+    def request(self, module: str, probe: str, seconds: float, seed: int = 0) -> dict:
         if self.process is None and not self.start_failed:
             if self.starts > self.limits.restarts:
                 raise LimitReached(
@@ -465,7 +470,10 @@ class WorkerSession:
         nonce = secrets.token_hex(16)
         try:
             self.process.stdin.write(
-                (json.dumps({"module": module, "probe": probe, "nonce": nonce}) + "\n").encode()
+                (
+                    json.dumps({"module": module, "probe": probe, "nonce": nonce, "seed": seed})
+                    + "\n"
+                ).encode()
             )
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
@@ -482,8 +490,9 @@ class RemoteEnv:
     Every probe runs once a submission; failures are kept too, so a probe that
     ran out of time is not run again for the next judge that needs it."""
 
-    def __init__(self, session: WorkerSession):
+    def __init__(self, session: WorkerSession, seed: int = 0):
         self.session = session
+        self.seed = seed  # of the inputs probes draw and judges redraw (testing.input_seed)
         self.cache: dict[tuple[str, str], dict] = {}
         self.deadline = 0.0
         self.probe_seconds = 0.0
@@ -514,7 +523,7 @@ class RemoteEnv:
         if key not in self.cache:
             left = max(self.deadline - time.monotonic(), 0.01)
             try:
-                self.cache[key] = self.session.request(module, probe, left)
+                self.cache[key] = self.session.request(module, probe, left, self.seed)
             except LimitReached as exc:
                 self.cache[key] = {"ok": False, "message": str(exc), "limit": exc.limit}
             except ProbeFailed as exc:
@@ -526,6 +535,25 @@ class RemoteEnv:
                 self.limits_seen.append(str(reply["limit"]))
             raise ProbeFailed(reply.get("message", "Your code failed in this test."))
         return reply["value"]
+
+
+INPUT_SEED_READ = 2**20  # bytes of each student file that go into the input seed
+
+
+def input_seed(tests: list[Path], student_dir: Path, files: list[str]) -> int:
+    """The seed of the inputs that probes taking `seed` draw (testing.input_seed): a hash
+    of every test file graded, hidden ones included, and of the submission's files. The
+    same submission always gets the same inputs; nobody without the hidden tests can
+    know them ahead, so an answer cannot be precomputed from a probe's source."""
+    digest = hashlib.sha256()
+    for path in tests:
+        digest.update(path.read_bytes())
+    for name in files:
+        path = student_dir / name
+        if path.is_file() and not path.is_symlink():
+            with open(path, "rb") as f:
+                digest.update(f.read(INPUT_SEED_READ))
+    return int.from_bytes(digest.digest()[:4], "big") % 2**31
 
 
 def load_test_module(hw: str, path: Path):
@@ -553,16 +581,95 @@ def collect_cases(module) -> list[tuple[test_case, str]]:
     return cases
 
 
-def judge(case: test_case, env: RemoteEnv) -> tuple[str, str]:
-    """Run one judge; return (failure message or '', note the judge returned)."""
+JUDGE_MEMORY_MB = 1024  # what one judge may allocate in the grading process
+
+
+class JudgeOverBudget(Exception):
+    """A judge used up the grading process's CPU budget for it (judge_budget)."""
+
+
+@contextlib.contextmanager
+def judge_budget(cpu_seconds: float, memory_mb: int = JUDGE_MEMORY_MB):
+    """The grading process's own limits while a judge runs on what the worker sent:
+    CPU time (SIGPROF: time spent waiting for the worker does not count) and memory
+    (RLIMIT_DATA lowered to what the process uses now plus memory_mb; an allocation
+    past it fails inside the judge). Either costs that test only; both are undone
+    after it. Where they cannot be set (not the main thread, not Linux), none is."""
+    armed = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGPROF")
+    if not armed:
+        yield
+        return
+
+    def over(signum, frame):
+        raise JudgeOverBudget(cpu_seconds)
+
+    data_limit = None
     try:
-        note = case.test_func(env)
+        import resource
+
+        data_limit = resource.getrlimit(resource.RLIMIT_DATA)
+        used = _data_bytes()
+        if used:
+            cap = used + memory_mb * 2**20
+            if data_limit[1] != resource.RLIM_INFINITY:
+                cap = min(cap, data_limit[1])
+            resource.setrlimit(resource.RLIMIT_DATA, (cap, data_limit[1]))
+    except (ImportError, OSError, ValueError):
+        data_limit = None
+    previous = signal.signal(signal.SIGPROF, over)
+    signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+        if data_limit is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_DATA, data_limit)
+
+
+def _data_bytes() -> int:
+    """This process's data size (what RLIMIT_DATA counts), or 0 where unknown."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def judge(case: test_case, env: RemoteEnv, cpu_seconds: float = 60.0) -> tuple[str, str]:
+    """Run one judge within its budget; return (failure message or '', note it returned)."""
+    try:
+        with judge_budget(cpu_seconds):
+            note = case.test_func(env)
         return "", note if isinstance(note, str) else ""
     except SandboxError:
         raise  # the grader's own failure: never a student's zero
     except AssertionError as exc:
         return str(exc) or case.failure_message or "This check failed.", ""
+    except JudgeOverBudget:
+        return (
+            f"Not checked: checking your result took the grader more than its "
+            f"{cpu_seconds:g} s of CPU time (is your result far larger than the test asks for?).",
+            "",
+        )
+    except MemoryError:
+        return (
+            f"Not checked: checking your result needed more than the {JUDGE_MEMORY_MB} MB "
+            f"the grader allows itself (is your result far larger than the test asks for?).",
+            "",
+        )
     except Exception as exc:  # noqa: BLE001  (e.g. torch refusing the student's shapes)
+        if "can't allocate memory" in str(exc) or "not enough memory" in str(exc):
+            return (
+                f"Not checked: checking your result needed more than the {JUDGE_MEMORY_MB} MB "
+                f"the grader allows itself (is your result far larger than the test asks for?).",
+                "",
+            )
         return f"The grader could not check your result: {type(exc).__name__}: {exc}", ""
 
 
@@ -651,7 +758,7 @@ def grade(
         {p.stem for p in every_test},
         tamper.probe_names_of([p.read_text() for p in every_test]),
     )
-    env = RemoteEnv(session)
+    env = RemoteEnv(session, input_seed(every_test, session.student_dir, cfg.files))
     submission_deadline = started + cfg.submission_timeout
     try:
         for path in files:
@@ -681,7 +788,7 @@ def grade(
                 env.limits_seen = []
                 t0 = time.monotonic()
                 checks.RECORDED.clear()
-                result.message, result.note = judge(case, env)
+                result.message, result.note = judge(case, env, cfg.timeout_for(path.stem))
                 result.figures = dict(checks.RECORDED)
                 result.seconds = time.monotonic() - t0
                 if not result.message:
@@ -693,6 +800,13 @@ def grade(
         report.student_output = session.close()[-LOG_TAIL:]
         report.worker_start_seconds = session.start_seconds
         report.sandbox = session.sandbox.describe()
+        if session.starts:
+            cold = warm.cold_because(cfg.seed) if session.warm_starts < session.starts else ""
+            report.sandbox.append(
+                f"worker started {session.starts} time(s), {session.warm_starts} of them "
+                f"forked from a warm process (no new interpreter)"
+                + (f"; the others cold: {cold}" if cold else "")
+            )
         report.sandbox_uids = list(session.sandbox.uids)
     if session.import_errors:
         report.import_failed = True

@@ -2,7 +2,7 @@
 import torch
 
 from autograder.checks import expect_close, expect_tensor, only_when_right
-from autograder.testing import probe, test_case
+from autograder.testing import input_seed, probe, test_case
 
 OK_FORMAT = False
 name = "q2_backward"
@@ -31,33 +31,33 @@ def input_gradient(my_relu, shape, seed, dtype):
 
 
 @probe
-def gradients(my_relu):
-    return {"matrix": input_gradient(my_relu, (6, 7), 1, torch.float32),
-            "4d": input_gradient(my_relu, (2, 3, 4, 5), 2, torch.float64)}
+def gradients(my_relu, seed):
+    return {"matrix": input_gradient(my_relu, (6, 7), seed + 1, torch.float32),
+            "4d": input_gradient(my_relu, (2, 3, 4, 5), seed + 2, torch.float64)}
 
 
 @probe
-def gradcheck_result(my_relu):
-    x = sample((4, 3), 3, torch.float64, zeros=False).requires_grad_(True)
+def gradcheck_result(my_relu, seed):
+    x = sample((4, 3), seed + 3, torch.float64, zeros=False).requires_grad_(True)
     ok = torch.autograd.gradcheck(my_relu, (x,), raise_exception=False)
     jacobian = torch.autograd.functional.jacobian(my_relu, x)
     return {"ok": bool(ok), "jacobian": jacobian}
 
 
 @probe
-def saved_state(MyReLU):
-    x = sample((5,), 4).requires_grad_(True)
+def saved_state(MyReLU, seed):
+    x = sample((5,), seed + 4).requires_grad_(True)
     node = MyReLU.apply(x).grad_fn
     seen = {"saved": len(node.saved_tensors),
             "attributes": sorted(k for k, v in vars(node).items() if torch.is_tensor(v))}
-    (grad,) = torch.autograd.grad(MyReLU.apply(x), x, upstream((5,), 4))
+    (grad,) = torch.autograd.grad(MyReLU.apply(x), x, upstream((5,), seed + 4))
     return {**seen, "grad": grad}
 
 
 @probe
-def grad_output_after_backward(my_relu):
-    x = sample((8,), 5).requires_grad_(True)
-    g = upstream((8,), 5)
+def grad_output_after_backward(my_relu, seed):
+    x = sample((8,), seed + 5).requires_grad_(True)
+    g = upstream((8,), seed + 5)
     my_relu(x).backward(g)
     return {"grad_output": g, "grad": x.grad}
 
@@ -75,7 +75,7 @@ def expect_relu_gradient(seen, shape, seed, dtype, what):
 @test_case(points=3, hidden=False)
 def test_gradient(env):
     """x.grad after backward equals grad_output where x > 0 and 0 where x < 0."""
-    expect_relu_gradient(gradients(env)["matrix"], (6, 7), 1, torch.float32,
+    expect_relu_gradient(gradients(env)["matrix"], (6, 7), input_seed(env) + 1, torch.float32,
                          "x.grad after my_relu(x).backward(grad_output)")
 
 
@@ -83,7 +83,7 @@ def test_gradient(env):
 def test_gradcheck(env):
     """torch.autograd.gradcheck passes in float64 (backward matches finite differences)."""
     seen = gradcheck_result(env)
-    x = sample((4, 3), 3, torch.float64, zeros=False)
+    x = sample((4, 3), input_seed(env) + 3, torch.float64, zeros=False)
     expected = torch.diag((x > 0).double().flatten()).reshape(4, 3, 4, 3)
     expect_close(seen["jacobian"], expected, "The Jacobian of my_relu at a float64 x")
     assert seen["ok"], "torch.autograd.gradcheck(my_relu, (x,)) failed for a float64 x."
@@ -92,7 +92,7 @@ def test_gradcheck(env):
 @test_case(points=1, hidden=True)
 def test_gradient_4d_float64(env):
     """backward works for 4-D float64 inputs too."""
-    expect_relu_gradient(gradients(env)["4d"], (2, 3, 4, 5), 2, torch.float64,
+    expect_relu_gradient(gradients(env)["4d"], (2, 3, 4, 5), input_seed(env) + 2, torch.float64,
                          "x.grad for a 4-D float64 x")
 
 
@@ -100,7 +100,7 @@ def test_gradient_4d_float64(env):
 def test_save_for_backward(env):
     """forward saves the tensors backward needs with ctx.save_for_backward, not as attributes."""
     seen = saved_state(env)
-    only_when_right(lambda: expect_relu_gradient(seen["grad"], (5,), 4, torch.float32,
+    only_when_right(lambda: expect_relu_gradient(seen["grad"], (5,), input_seed(env) + 4, torch.float32,
                                                  "x.grad"), "the gradient of MyReLU")
     assert seen["saved"] >= 1, ("forward saved no tensors with ctx.save_for_backward; "
                                 "backward needs the input (or the output) to build the mask.")
@@ -113,7 +113,7 @@ def test_save_for_backward(env):
 def test_grad_output_unchanged(env):
     """backward does not modify grad_output in place (clone it first)."""
     seen = grad_output_after_backward(env)
-    only_when_right(lambda: expect_relu_gradient(seen["grad"], (8,), 5, torch.float32,
+    only_when_right(lambda: expect_relu_gradient(seen["grad"], (8,), input_seed(env) + 5, torch.float32,
                                                  "x.grad"), "the gradient of MyReLU")
-    expect_close(seen["grad_output"], upstream((8,), 5),
+    expect_close(seen["grad_output"], upstream((8,), input_seed(env) + 5),
                  "grad_output after backward (it must not be modified)", atol=0, rtol=0)

@@ -2,7 +2,7 @@
 import torch
 
 from autograder.checks import expect_close, only_when_right, source
-from autograder.testing import probe, test_case
+from autograder.testing import input_seed, probe, test_case
 
 OK_FORMAT = False
 name = "q3_grad_dot_squared"
@@ -20,13 +20,13 @@ def notes_example(grad_dot_squared):
 
 
 @probe
-def random_examples(grad_dot_squared):
-    return [grad_dot_squared(*vectors(seed)) for seed in range(3)]
+def random_examples(grad_dot_squared, seed):
+    return [grad_dot_squared(*vectors(seed + k)) for k in range(3)]
 
 
 @probe
-def leaves_x_alone(grad_dot_squared):
-    x, y = vectors(7)
+def leaves_x_alone(grad_dot_squared, seed):
+    x, y = vectors(seed + 7)
     x.requires_grad_(True)
     result = grad_dot_squared(x, y)
     return {"grad": x.grad, "result": result}
@@ -42,8 +42,8 @@ def test_notes_example(env):
 @test_case(points=2, hidden=True)
 def test_random_vectors(env):
     """Random vectors: the result is 2 (x . y) y."""
-    for seed, seen in enumerate(random_examples(env)):
-        x, y = vectors(seed)
+    for k, seen in enumerate(random_examples(env)):
+        x, y = vectors(input_seed(env) + k)
         expect_close(seen, 2 * torch.dot(x, y) * y, "grad_dot_squared(x, y) for random x, y")
 
 
@@ -51,7 +51,7 @@ def test_random_vectors(env):
 def test_uses_autograd_grad(env):
     """It calls torch.autograd.grad, which returns the gradient without accumulating into x.grad."""
     seen = leaves_x_alone(env)
-    x, y = vectors(7)
+    x, y = vectors(input_seed(env) + 7)
     only_when_right(lambda: expect_close(seen["result"], 2 * torch.dot(x, y) * y,
                                          "grad_dot_squared(x, y)"), "grad_dot_squared(x, y)")
     assert seen["grad"] is None, (

@@ -2,7 +2,7 @@
 import torch
 
 from autograder.checks import expect_close, only_when_right, source
-from autograder.testing import probe, test_case
+from autograder.testing import input_seed, probe, test_case
 
 OK_FORMAT = False
 name = "q4_vector_jacobian_product"
@@ -29,8 +29,8 @@ def linear_vjp(vector_jacobian_product):
 
 
 @probe
-def curved_vjp(vector_jacobian_product):
-    return [vector_jacobian_product(curved, point(s), point(s + 50)) for s in range(3)]
+def curved_vjp(vector_jacobian_product, seed):
+    return [vector_jacobian_product(curved, point(seed + k), point(seed + k + 50)) for k in range(3)]
 
 
 @probe
@@ -82,8 +82,8 @@ def test_no_gradient_left_on_x(env):
 @test_case(points=1, hidden=True)
 def test_nonlinear_map(env):
     """For a nonlinear f the result equals J(x)^T v at several points."""
-    for s, seen in enumerate(curved_vjp(env)):
-        x, v = point(s), point(s + 50)
+    for k, seen in enumerate(curved_vjp(env)):
+        x, v = point(input_seed(env) + k), point(input_seed(env) + k + 50)
         jacobian = torch.autograd.functional.jacobian(curved, x)
         expect_close(seen, jacobian.T @ v, "vector_jacobian_product(f, x, v) for a nonlinear f")
 

@@ -1,7 +1,7 @@
 """Q3: grad_dot_squared(x, y) is the gradient of (x . y)^2 with respect to x, i.e. 2 (x . y) y."""
 import torch
 from autograder.checks import expect_close, only_when_right, source
-from autograder.testing import probe, test_case
+from autograder.testing import input_seed, probe, test_case
 OK_FORMAT = False
 name = 'q3_grad_dot_squared'
 points = None

@@ -1,7 +1,7 @@
 """Q4: vector_jacobian_product(f, x, v) = J^T v, using .backward(gradient=v)."""
 import torch
 from autograder.checks import expect_close, only_when_right, source
-from autograder.testing import probe, test_case
+from autograder.testing import input_seed, probe, test_case
 OK_FORMAT = False
 name = 'q4_vector_jacobian_product'
 points = None
