@@ -73,6 +73,13 @@ disk_mb = 128
 # values from the test module's own helpers, never calling the student's code
 FORGE_PROBE_MODULES = (
     "import types\n_q1 = sys.modules.get('q1_forward')\nif _q1 is not None:\n"
+    "    _q1.outputs = types.SimpleNamespace(probe_function=lambda seed: "
+    "[_q1.sample(s, d, seed + k).clamp(min=0) for s, d, k in _q1.cases()])\n"
+)
+# (a') the same forgery with answers computed ahead from the probe's source, as the
+# inputs were when their seeds were fixed: the grader's input seed defeats it
+FORGE_PRECOMPUTED = (
+    "import types\n_q1 = sys.modules.get('q1_forward')\nif _q1 is not None:\n"
     "    _outs = [_q1.sample(s, d, k).clamp(min=0) for s, d, k in _q1.cases()]\n"
     "    _q1.outputs = types.SimpleNamespace(probe_function=lambda: _outs)\n"
 )

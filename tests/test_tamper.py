@@ -12,6 +12,7 @@ from harness import SOLUTIONS, TEMPLATE, grade
 from test_hostile import (
     ANSWER_REQUESTS_ITSELF,
     FORGE_GRADER_ERROR,
+    FORGE_PRECOMPUTED,
     FORGE_PROBE_MODULES,
     PRELUDE,
     SOLUTION,
@@ -190,6 +191,18 @@ def test_flag_only_keeps_the_scores_and_still_says_needs_review(attack, tmp_path
     )
     assert forged and report.status.startswith("needs review")
     assert "a person will review it" in report.problems[0]
+
+
+def test_answers_computed_ahead_from_a_probes_source_earn_nothing(tmp_path, monkeypatch):
+    """(a) with its answers computed from the probe's source before any request: the
+    inputs are drawn from the grader's seed for this submission, so those answers are
+    wrong even where the scan only flags (on_tamper = "flag")."""
+    monkeypatch.setenv(ENV_ASSIGNMENTS, str(write_assignment(tmp_path, "flag")))
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "myrelu.py").write_text(PRELUDE + WRONG + "\n" + FORGE_PRECOMPUTED)
+    report = grade("hw1_autograd", folder)
+    assert report.score == 0 and report.status.startswith("needs review")
 
 
 def test_only_the_grader_can_say_the_grader_failed(tmp_path, monkeypatch):

@@ -99,18 +99,8 @@ def test_a_forked_worker_holds_no_test_file_and_no_engine(tmp_path):
     assert "SEEN 0 0 0 0" in seen["output"], seen["output"]
 
 
-CRASHES_ON_THE_NOTES_EXAMPLE = textwrap.dedent(
-    """
-
-    import os as _os
-    _honest = grad_dot_squared
-
-    def grad_dot_squared(x, y):
-        if len(x) == 2:  # the notes' example only (q3): the worker dies
-            _os._exit(3)
-        return _honest(x, y)
-    """
-)
+# at the top of the reference's grad_dot_squared: only the notes' example (q3) kills it
+CRASH = "    if len(x) == 2:\n        os._exit(3)\n"
 
 
 def test_a_worker_that_dies_is_restarted_warm(tmp_path):
@@ -118,7 +108,10 @@ def test_a_worker_that_dies_is_restarted_warm(tmp_path):
     the same warm process too, and grades the rest as a cold one would."""
     folder = tmp_path / "crashes"
     folder.mkdir()
-    source = (SOLUTIONS / HW / "myrelu.py").read_text() + CRASHES_ON_THE_NOTES_EXAMPLE
+    source = "import os\n" + (SOLUTIONS / HW / "myrelu.py").read_text()
+    head = "def grad_dot_squared(x, y):\n"
+    assert head in source
+    source = source.replace(head, head + CRASH)
     (folder / "myrelu.py").write_text(source)
     warm = grade_in_own_process({"crashes": folder}, warm=True)["crashes"]
     cold = grade_in_own_process({"crashes": folder}, warm=False)["crashes"]

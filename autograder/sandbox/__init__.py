@@ -7,6 +7,9 @@ The engine never starts the worker directly: it runs
 which sets the measures below up, forks, and executes the worker in the
 child. The launcher reports on a pipe which measures applied (and the worker's
 pid), so a results file can say what was and was not guaranteed on this machine.
+Where the grading process could fork a zygote (zygote.py), the launcher is
+forked from it instead and the worker runs without an exec, torch already
+loaded; the measures are the same.
 
 Modes, best first (the launcher picks the first that works):
 
