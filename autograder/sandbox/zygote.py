@@ -30,6 +30,7 @@ import threading
 from .libc import PR_SET_PDEATHSIG, prctl
 
 MESSAGE_BYTES = 1 << 22  # a plan (argv, env, paths) is a few KB
+FD_LIMIT = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1 << 16
 REPLY_TIMEOUT = 30.0
 
 
@@ -154,7 +155,7 @@ def _serve(sock: socket.socket) -> None:
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         os.closerange(3, sock.fileno())
-        os.closerange(sock.fileno() + 1, 1 << 16)
+        os.closerange(sock.fileno() + 1, FD_LIMIT)
         _interpreter_path[:] = interpreter_path()
         children: set[int] = set()
         while True:
@@ -193,7 +194,7 @@ def _become_launcher(sock: socket.socket, plan: dict, fds: list[int]) -> None:
         for fd, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
             os.dup2(fd, target)
         os.dup2(report, 3)
-        os.closerange(4, 1 << 16)  # nothing of the grader's stays open
+        os.closerange(4, FD_LIMIT)  # nothing of the grader's stays open
         os.setsid()  # its own session, as start_new_session gives the cold launcher
         os.chdir(plan["root"])
         os.environ.clear()
@@ -229,6 +230,22 @@ def fresh_sys_path(env: dict) -> None:
     interpreter_path()."""
     extra = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     sys.path[:] = extra + _interpreter_path
+
+
+def _default_signals() -> None:
+    """Signal handling as a new interpreter sets it, whatever the grader had: every
+    signal at its default, but ^C raising KeyboardInterrupt, and SIGPIPE and SIGXFSZ
+    ignored (so a file past RLIMIT_FSIZE fails with EFBIG, which the worker reports)."""
+    for number in signal.valid_signals():
+        if number in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        try:
+            signal.signal(number, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def _new_std_streams(env: dict) -> None:
@@ -269,6 +286,7 @@ def run_worker_in_place(argv: list[str], env: dict) -> None:
         if name.split(".")[0] == "autograder" or name.startswith(("agtests_", "agsupport_")):
             del sys.modules[name]
     sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
+    _default_signals()
     _new_std_streams(env)
     sys.argv = [module, *args]
     import runpy
