@@ -11,6 +11,7 @@ from ..settings import PACKAGE_ROOT
 from .host import Sandbox
 from .limits import Limits
 from .paths import SHARED_TMP, outside_system_dirs
+from .zygote import why_not_fork
 
 CHECK_SCRIPT = """import json, os, sys
 wrote = []
@@ -73,4 +74,10 @@ def check() -> dict:
             "host_folders_it_could_write": shared,
             "measures": [m for m in lines if not m.startswith("NOT: ")],
             "missing": [m[5:] for m in lines if m.startswith("NOT: ")],
+            "warm_workers": (
+                "the same measures, the worker forked from a grading process with torch "
+                "loaded (zygote.py) where that process runs one thread and its "
+                "PYTHONHASHSEED is the config's seed, as the command line starts it; "
+                "this process: " + (why_not_fork() or "could fork one")
+            ),
         }
