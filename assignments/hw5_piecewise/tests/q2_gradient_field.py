@@ -4,14 +4,15 @@ import torch
 from torch import nn
 
 from autograder.checks import expect_close, expect_finite, expect_shape, only_when_right
-from autograder.testing import config, probe, test_case
+from autograder.testing import config, input_seed, probe, test_case
 
 OK_FORMAT = False
 name = "q2_gradient_field"
 points = None
 
 CFG = config()
-CASES = [(CFG["field_size"], 1.0, 1), (9, 2.5, 2)]  # (size, extent, seed of the net)
+# (size, extent, offset of the net's seed from the grader's input seed for the submission)
+CASES = [(CFG["field_size"], 1.0, 1), (9, 2.5, 2)]
 
 
 def make_net(seed):
@@ -35,8 +36,8 @@ class CountingNet(nn.Module):
 
 
 @probe
-def fields(gradient_field):
-    return [gradient_field(make_net(seed), size, extent) for size, extent, seed in CASES]
+def fields(gradient_field, seed):
+    return [gradient_field(make_net(seed + offset), size, extent) for size, extent, offset in CASES]
 
 
 @probe
@@ -115,26 +116,27 @@ def expect_matches_autograd(seen, net, size, extent, what):
 @test_case(points=1, hidden=False)
 def test_shape(env):
     """The field has shape (size, size, 2)."""
-    for seen, (size, extent, seed) in zip(fields(env), CASES):
+    for seen, (size, extent, _) in zip(fields(env), CASES):
         expect_shape(seen, (size, size, 2), f"gradient_field(net, size={size}, extent={extent})")
-    size, extent, seed = CASES[0]
-    only_when_right(lambda: expect_matches_autograd(fields(env)[0], make_net(seed), size, extent,
+    size, extent, offset = CASES[0]
+    net = make_net(input_seed(env) + offset)
+    only_when_right(lambda: expect_matches_autograd(fields(env)[0], net, size, extent,
                                                     "gradient_field(net)"), "gradient_field(net)")
 
 
 @test_case(points=3, hidden=False)
 def test_matches_autograd(env):
     """At sampled cell centres the field equals autograd's gradient of net at that point."""
-    size, extent, seed = CASES[0]
-    expect_matches_autograd(fields(env)[0], make_net(seed), size, extent,
+    size, extent, offset = CASES[0]
+    expect_matches_autograd(fields(env)[0], make_net(input_seed(env) + offset), size, extent,
                             f"gradient_field(net, size={size})")
 
 
 @test_case(points=1, hidden=True)
 def test_other_extent(env):
     """The cell centres scale with `extent` (a 9 x 9 grid on [-2.5, 2.5]^2)."""
-    size, extent, seed = CASES[1]
-    expect_matches_autograd(fields(env)[1], make_net(seed), size, extent,
+    size, extent, offset = CASES[1]
+    expect_matches_autograd(fields(env)[1], make_net(input_seed(env) + offset), size, extent,
                             f"gradient_field(net, size={size}, extent={extent})")
 
 
