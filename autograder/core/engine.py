@@ -654,23 +654,20 @@ def judge(case: test_case, env: RemoteEnv, cpu_seconds: float = 60.0) -> tuple[s
     except JudgeOverBudget:
         return (
             f"Not checked: checking your result took the grader more than its "
-            f"{cpu_seconds:g} s of CPU time (is your result far larger than the test asks for?).",
-            "",
-        )
-    except MemoryError:
-        return (
-            f"Not checked: checking your result needed more than the {JUDGE_MEMORY_MB} MB "
-            f"the grader allows itself (is your result far larger than the test asks for?).",
+            f"{cpu_seconds:g} s of CPU time{TOO_LARGE}",
             "",
         )
     except Exception as exc:  # noqa: BLE001  (e.g. torch refusing the student's shapes)
-        if "can't allocate memory" in str(exc) or "not enough memory" in str(exc):
+        if isinstance(exc, MemoryError) or "can't allocate memory" in str(exc):
             return (
                 f"Not checked: checking your result needed more than the {JUDGE_MEMORY_MB} MB "
-                f"the grader allows itself (is your result far larger than the test asks for?).",
+                f"the grader allows itself{TOO_LARGE}",
                 "",
             )
         return f"The grader could not check your result: {type(exc).__name__}: {exc}", ""
+
+
+TOO_LARGE = " (is your result far larger than the test asks for?)."
 
 
 def limit_problems(limits: dict[str, list[str]], values: Limits) -> list[str]:

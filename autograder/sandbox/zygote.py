@@ -67,6 +67,7 @@ class Zygote:
         self.pid = pid
         self.sock = ours
         self.exited: dict[int, int] = {}  # launcher pid -> exit code, as the zygote reports
+        # No close(): the zygote ends with this process (EOF on the socket, PDEATHSIG).
 
     def launch(self, plan: dict, stdin: int, stdout: int, stderr: int) -> "ForkedLauncher":
         """Fork a launcher for plan, with these fds as its 0, 1 and 2; plan's
@@ -83,33 +84,25 @@ class Zygote:
                 raise OSError(message["error"])
 
     def _next(self, seconds: float | None) -> dict | None:
-        """The zygote's next message that is not an exit (those are recorded)."""
-        while True:
-            ready, _, _ = select.select([self.sock], [], [], seconds)
-            if not ready:
-                return None
-            data = self.sock.recv(65536)
-            if not data:
-                raise OSError("the warm process is gone")
-            message = json.loads(data)
-            if "exit" in message:
-                self.exited[message["exit"]] = message["code"]
-                if seconds == 0:
-                    continue
-                return message
-            return message
+        """The zygote's next message, None if none came in time; exit codes are
+        recorded as they pass. Raises OSError when the zygote is gone."""
+        ready, _, _ = select.select([self.sock], [], [], seconds)
+        if not ready:
+            return None
+        data = self.sock.recv(65536)
+        if not data:
+            raise OSError("the warm process is gone")
+        message = json.loads(data)
+        if "exit" in message:
+            self.exited[message["exit"]] = message["code"]
+        return message
 
     def poll_exits(self) -> None:
+        """Record every exit code the zygote has reported so far."""
         try:
-            self._next(0)
+            while self._next(0) is not None:
+                pass
         except OSError:
-            pass
-
-    def close(self) -> None:
-        self.sock.close()  # it sees EOF and exits; its launchers die with it
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
             pass
 
 
@@ -127,15 +120,12 @@ class ForkedLauncher:
             self.returncode = self.zygote.exited.pop(self.pid, None)
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
+    def wait(self) -> int:
         while self.poll() is None:
             try:
-                message = self.zygote._next(timeout)
+                self.zygote._next(None)
             except OSError:  # the zygote died: so did its launchers (PDEATHSIG)
                 self.returncode = -signal.SIGKILL
-                break
-            if message is None:
-                raise TimeoutError(f"launcher {self.pid} still running")
         return self.returncode
 
 
