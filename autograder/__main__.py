@@ -67,9 +67,10 @@ def run() -> None:
         print(exc, file=sys.stderr)
         code = 1
     except SystemExit as exc:  # argparse's --help, --version and usage errors
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if not isinstance(exc.code, int) and exc.code is not None:
-            print(exc.code, file=sys.stderr)
+        code = exc.code
+        if code is not None and not isinstance(code, int):  # sys.exit("a message")
+            print(code, file=sys.stderr)
+            code = 1
     exit_now(code or 0)
 
 

@@ -177,7 +177,7 @@ def test_inputs_are_chosen_per_submission_and_hidden_tests(tmp_path):
     from autograder.core.assignment import test_files
     from autograder.core.engine import input_seed
 
-    tests = test_files("hw1_autograd")
+    tests = [p.read_text() for p in test_files("hw1_autograd")]
     folder = SOLUTIONS / "hw1_autograd"
     seed = input_seed(tests, folder, ["myrelu.py"])
     assert seed == input_seed(tests, folder, ["myrelu.py"])

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from ..sandbox import thread_count
 from . import items, results, warm
 from .assignment import PACKAGE_ROOT, config, find_assignment_dir
 from .plain import (
@@ -612,7 +613,7 @@ def serve() -> None:
         channel.write((json.dumps(message) + "\n").encode())
         channel.flush()
 
-    send({"ready": True, "threads": len(os.listdir("/proc/self/task"))})
+    send({"ready": True, "threads": thread_count()})
     for line in jobs:
         job = json.loads(line)
         child = os.fork()

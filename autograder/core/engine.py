@@ -12,6 +12,7 @@ import importlib.util
 import inspect
 import json
 import os
+import resource
 import secrets
 import select
 import shutil
@@ -32,18 +33,12 @@ from ..sandbox import (
     Sandbox,
     SandboxError,
     Zygote,
+    _status_kb,
     limit_sentence,
     outside_system_dirs,
     what_it_did,
 )
-from ..settings import (
-    COURSE,
-    ENV_ASSIGNMENTS,
-    ENV_HIDE,
-    IN_COURSE,
-    PACKAGE_ROOT,
-    env_paths,
-)
+from ..settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
 from ..testing import ProbeFailed, seed_everything, test_case
 from . import plain, tamper, warm
 from .assignment import (
@@ -540,14 +535,15 @@ class RemoteEnv:
 INPUT_SEED_READ = 2**20  # bytes of each student file that go into the input seed
 
 
-def input_seed(tests: list[Path], student_dir: Path, files: list[str]) -> int:
+def input_seed(tests: list[str], student_dir: Path, files: list[str]) -> int:
     """The seed of the inputs that probes taking `seed` draw (testing.input_seed): a hash
-    of every test file graded, hidden ones included, and of the submission's files. The
-    same submission always gets the same inputs; nobody without the hidden tests can
-    know them ahead, so an answer cannot be precomputed from a probe's source."""
+    of every test file graded (their sources), hidden ones included, and of the
+    submission's files. The same submission always gets the same inputs; nobody without
+    the hidden tests can know them ahead, so an answer cannot be precomputed from a
+    probe's source."""
     digest = hashlib.sha256()
-    for path in tests:
-        digest.update(path.read_bytes())
+    for source in tests:
+        digest.update(source.encode())
     for name in files:
         path = student_dir / name
         if path.is_file() and not path.is_symlink():
@@ -603,19 +599,16 @@ def judge_budget(cpu_seconds: float, memory_mb: int = JUDGE_MEMORY_MB):
     def over(signum, frame):
         raise JudgeOverBudget(cpu_seconds)
 
-    data_limit = None
+    data_limit = resource.getrlimit(resource.RLIMIT_DATA)
+    used = _status_kb(os.getpid(), "VmData:") * 1024  # what RLIMIT_DATA counts; 0: unknown
     try:
-        import resource
-
-        data_limit = resource.getrlimit(resource.RLIMIT_DATA)
-        used = _data_bytes()
         if used:
             cap = used + memory_mb * 2**20
             if data_limit[1] != resource.RLIM_INFINITY:
                 cap = min(cap, data_limit[1])
             resource.setrlimit(resource.RLIMIT_DATA, (cap, data_limit[1]))
-    except (ImportError, OSError, ValueError):
-        data_limit = None
+    except (OSError, ValueError):
+        used = 0
     previous = signal.signal(signal.SIGPROF, over)
     signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
     try:
@@ -623,22 +616,8 @@ def judge_budget(cpu_seconds: float, memory_mb: int = JUDGE_MEMORY_MB):
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
-        if data_limit is not None:
-            import resource
-
+        if used:
             resource.setrlimit(resource.RLIMIT_DATA, data_limit)
-
-
-def _data_bytes() -> int:
-    """This process's data size (what RLIMIT_DATA counts), or 0 where unknown."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmData:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
 
 
 def judge(case: test_case, env: RemoteEnv, cpu_seconds: float = 60.0) -> tuple[str, str]:
@@ -750,12 +729,11 @@ def grade(
     report.problems += session.problems
     # Read before the worker starts, from the copy it will run (a notebook's cells included).
     every_test = test_files(hw, tests_dir)
+    sources = [p.read_text() for p in every_test]
     findings = tamper.scan_folder(
-        session.student_dir,
-        {p.stem for p in every_test},
-        tamper.probe_names_of([p.read_text() for p in every_test]),
+        session.student_dir, {p.stem for p in every_test}, tamper.probe_names_of(sources)
     )
-    env = RemoteEnv(session, input_seed(every_test, session.student_dir, cfg.files))
+    env = RemoteEnv(session, input_seed(sources, session.student_dir, cfg.files))
     submission_deadline = started + cfg.submission_timeout
     try:
         for path in files:

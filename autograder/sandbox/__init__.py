@@ -150,7 +150,7 @@ from .proc import (
     processes_of,
 )
 from .selfcheck import check
-from .zygote import ForkedLauncher, Zygote, why_not_fork
+from .zygote import ForkedLauncher, Zygote, thread_count, why_not_fork
 
 __all__ = [
     "Cgroup",
@@ -181,5 +181,6 @@ __all__ = [
     "world_usable",
     "ForkedLauncher",
     "Zygote",
+    "thread_count",
     "why_not_fork",
 ]

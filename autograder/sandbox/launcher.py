@@ -415,9 +415,9 @@ def launch(plan: dict) -> None:
                 },
             )
             if plan.get("warm"):  # forked from a warm process: no exec, no torch import
-                from .zygote import run_worker_in_place
+                from .zygote import FD_LIMIT, run_worker_in_place
 
-                os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # as the exec would: all but 0-2
+                os.closerange(3, FD_LIMIT)  # as the exec would: all but 0, 1, 2
                 run_worker_in_place(argv, env)
             os.execve(argv[0], argv, env)
         except BaseException as exc:  # noqa: BLE001
