@@ -1,9 +1,12 @@
 """A student's path, as a newcomer walks it on a machine that has never seen the
 repository: the wheel holds the engine and nothing of the answers; the handout
 zip, unpacked into an empty folder, is checked by the `autograder` command of a
-fresh virtual environment that got the grader from the wheel (torch is reused
-from this environment through a .pth file, so nothing is downloaded)."""
+fresh virtual environment that got the grader from the wheel (its declared
+dependencies, torch among them, are reused from this environment through a .pth
+file: nothing is downloaded, and a dependency the wheel does not declare is
+missing there as on a student's machine)."""
 
+import importlib.metadata
 import shutil
 import subprocess
 import sys
@@ -13,6 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from autograder import __version__
 from autograder.core.assignment import REPO_ROOT
@@ -75,10 +80,69 @@ def test_wheel_and_sdist_hold_the_engine_and_no_answer(built):
     assert b"autograder = autograder.__main__:run" in entry_points
 
 
+# Run at every start of the newcomer's Python (and so of its grading workers) by a .pth
+# line: this test environment's site-packages stays on sys.path (so the sandbox binds
+# it), but only the wheel's declared dependencies are found at its top level there, as
+# if pip had installed just those: anything else is missing, importlib.util.find_spec
+# included.
+ONLY_DECLARED = """import sys
+
+ALLOWED = {allowed!r}
+
+
+class OnlyDeclared:
+    def __init__(self, finder):
+        self.finder = finder
+
+    def find_spec(self, name, target=None):
+        return self.finder.find_spec(name, target) if name in ALLOWED else None
+
+    def invalidate_caches(self):
+        self.finder.invalidate_caches()
+
+
+for hook in sys.path_hooks:
+    try:
+        sys.path_importer_cache[{ours!r}] = OnlyDeclared(hook({ours!r}))
+        break
+    except ImportError:
+        pass
+"""
+
+
+def declared_closure(wheel: Path) -> set[str]:
+    """The top-level entries of this environment's site-packages that belong to the
+    wheel's runtime requirements and, transitively, theirs (markers evaluated, no
+    extras): what `pip install <wheel>` would bring, taken from here."""
+    with zipfile.ZipFile(wheel) as z:
+        metadata = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        lines = z.read(metadata).decode().splitlines()
+    todo = [line.split(":", 1)[1].strip() for line in lines if line.startswith("Requires-Dist:")]
+    seen, tops = set(), set()
+    while todo:
+        requirement = Requirement(todo.pop())
+        if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        name = canonicalize_name(requirement.name)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue  # not installed here: the test fails where it is needed
+        for file in dist.files or []:
+            if not file.parts[0].startswith(".."):  # scripts live outside site-packages
+                tops.add(file.parts[0])
+        todo += dist.requires or []
+    return tops
+
+
 @pytest.fixture(scope="module")
 def newcomer(built, tmp_path_factory) -> dict:
     """A fresh venv outside the repository with the grader installed from the wheel
-    (no index, no deps), then this environment's site-packages added for torch."""
+    (no index, no deps), then the wheel's declared dependencies from this environment
+    (torch among them), so nothing is downloaded and nothing undeclared is found."""
     home = tmp_path_factory.mktemp("newcomer")
     venv = home / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -103,7 +167,12 @@ def newcomer(built, tmp_path_factory) -> dict:
         text=True,
         check=True,
     ).stdout.strip()
-    Path(site, "_torch_from_test_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # Only what the wheel declares it needs (and what those need in turn) may be imported
+    # from this environment: a dependency the wheel forgot fails here, as for a student.
+    ours = sysconfig.get_paths()["purelib"]
+    allowed = sorted({top.removesuffix(".py") for top in declared_closure(built / handouts.WHEEL)})
+    Path(site, "_only_declared.py").write_text(ONLY_DECLARED.format(ours=ours, allowed=allowed))
+    Path(site, "_declared_from_test_env.pth").write_text(f"{ours}\nimport _only_declared\n")
     env = {
         "PATH": f"{venv / 'bin'}:/usr/bin:/bin",
         "HOME": str(home / "home"),
