@@ -66,6 +66,8 @@ def run() -> None:
     except (UnknownAssignment, NotInRepository) as exc:
         print(exc, file=sys.stderr)
         code = 1
+    except BrokenPipeError:  # `autograder check | head`: the reader left; nothing to say
+        code = 1
     except SystemExit as exc:  # argparse's --help, --version and usage errors
         code = exc.code
         if code is not None and not isinstance(code, int):  # sys.exit("a message")
