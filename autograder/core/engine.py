@@ -318,7 +318,10 @@ class WorkerSession:
             raise SandboxError(str(ready.get("grader_error") or "the worker could not start"))
         try:
             hello = self._receive(
-                max(deadline - time.monotonic(), 0.01), during="importing your code", nonce=nonce
+                max(deadline - time.monotonic(), 0.01),
+                during="importing your code",
+                nonce=nonce,
+                allowed=self.cfg.import_timeout,
             )
         except LimitReached as exc:  # never retried: it would fail the same way each test
             self.import_limit = exc.limit
@@ -405,10 +408,11 @@ class WorkerSession:
         together = "" if "all its processes" in what else " (all its processes together)"
         return LimitReached(f"Your code {what}{together} while {during}.", limit)
 
-    def _receive(self, seconds: float, during: str, nonce: str) -> dict:
-        """The next reply; it must carry the nonce of the request it answers, so
-        frames the student's code writes into the channel are caught."""
-        self._limit = seconds
+    def _receive(self, seconds: float, during: str, nonce: str, allowed: float = 0) -> dict:
+        """The next reply, within `seconds` (a time-limit message names `allowed`, the
+        whole limit, where seconds is what is left of it); it must carry the nonce of
+        the request it answers, so frames the student's code writes are caught."""
+        self._limit = allowed or seconds
         deadline = time.monotonic() + seconds
         size = plain.frame_size(self._read_exactly(plain.FRAME_HEADER.size, deadline, during))
         if size > 512 * 2**20:
