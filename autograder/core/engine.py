@@ -34,6 +34,7 @@ from ..sandbox import (
     SandboxError,
     Zygote,
     _status_kb,
+    compiled_package,
     limit_sentence,
     outside_system_dirs,
     what_it_did,
@@ -89,7 +90,8 @@ class Report:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)  # submission-wide, in plain words
     student_output: str = ""
-    worker_start_seconds: float = 0.0  # inside the test bodies that started a worker
+    worker_start_seconds: float = 0.0  # the grader waited for workers to start (not in cases)
+    student_import_seconds: float = 0.0  # of that, importing the student's files (its own code)
     limits: dict[str, list[str]] = field(default_factory=dict)  # limit -> tests it cost
     sandbox: list[str] = field(default_factory=list)  # isolation measures, for instructors
     sandbox_uids: list[int] = field(default_factory=list)  # users its code ran as
@@ -204,9 +206,7 @@ class WorkerSession:
         )
         self.root = Path(tempfile.mkdtemp(prefix="autograder-"))
         lib = self.root / "lib"
-        shutil.copytree(
-            PACKAGE_ROOT, lib / "autograder", ignore=shutil.ignore_patterns("__pycache__")
-        )
+        (lib / "autograder").mkdir(parents=True)  # the package goes here (Sandbox: package)
         (lib / "assignments" / cfg.name).mkdir(parents=True)
         shutil.copy(
             find_assignment_dir(cfg.name) / "config.toml",
@@ -256,7 +256,12 @@ class WorkerSession:
         data_env, data_folders, cache = datasets.worker_environment()
         self.env.update(data_env)
         self.sandbox = Sandbox(
-            self.root, self.limits, hide=hidden_paths(submission), data=data_folders, cache=cache
+            self.root,
+            self.limits,
+            package=compiled_package(PACKAGE_ROOT),
+            hide=hidden_paths(submission),
+            data=data_folders,
+            cache=cache,
         )
         self.process = None
         self.import_errors: dict[str, str] = {}
@@ -264,7 +269,10 @@ class WorkerSession:
         self.start_failed = False  # no worker at all (not one file's error: those cost per probe)
         self.starts = 0
         self.warm_starts = 0  # of those, forked by the zygote
-        self.start_seconds = 0.0  # spent starting workers (process, imports): not test time
+        self.start_seconds = 0.0  # waited for workers to start (process, imports): not test time
+        self.import_seconds = 0.0  # of that, importing the student's files
+        self._early: threading.Thread | None = None
+        self._early_error: BaseException | None = None
 
     # -- process control -------------------------------------------------
     def start(self) -> None:
@@ -272,6 +280,26 @@ class WorkerSession:
         try:
             self._start()
         finally:
+            self.start_seconds += time.monotonic() - t0
+
+    def start_early(self) -> None:
+        """Start the first worker in a thread, while the grader loads its test files;
+        wait_started (or the first request) waits for it."""
+
+        def start():
+            try:
+                self._start()
+            except BaseException as exc:  # noqa: BLE001  (raised by the first request)
+                self._early_error = exc
+
+        self._early = threading.Thread(target=start, daemon=True)
+        self._early.start()
+
+    def wait_started(self) -> None:
+        if self._early is not None:
+            t0 = time.monotonic()
+            self._early.join()
+            self._early = None
             self.start_seconds += time.monotonic() - t0
 
     def _start(self) -> None:
@@ -316,6 +344,7 @@ class WorkerSession:
         if not ready.get("ready"):
             self.stop()
             raise SandboxError(str(ready.get("grader_error") or "the worker could not start"))
+        importing = time.monotonic()
         try:
             hello = self._receive(
                 max(deadline - time.monotonic(), 0.01),
@@ -332,6 +361,7 @@ class WorkerSession:
             self.import_errors = {"import": str(exc)}
             self.start_failed = True
             return
+        self.import_seconds += time.monotonic() - importing
         self.import_errors = hello.get("import_errors", {})
         self.import_limit = str(hello.get("limit") or "")
         self.sandbox.kill_strays()  # what its code started at import does not run on
@@ -347,6 +377,7 @@ class WorkerSession:
         self.process = None
 
     def close(self) -> str:
+        self.wait_started()
         self.stop()
         output = ""
         if self.log.exists():
@@ -442,6 +473,10 @@ class WorkerSession:
         return bool(ready)
 
     def request(self, module: str, probe: str, seconds: float, seed: int = 0) -> dict:
+        self.wait_started()
+        if self._early_error is not None:  # as a start in this request would have raised
+            error, self._early_error = self._early_error, None
+            raise error
         if self.process is None and not self.start_failed:
             if self.starts > self.limits.restarts:
                 raise LimitReached(
@@ -726,7 +761,6 @@ def grade(
     report = Report(hw=hw, submission=submission.name)
     zygote = warm.zygote_for(cfg.seed)  # before any test file is loaded here
     files = [p for p in test_files(hw, tests_dir) if only is None or p.stem in only]
-    modules = {p.stem: load_test_module(hw, p) for p in files}
     probes = {p.stem: probe_source(p) for p in files}
     support = support_needed(list(probes.values()), files[0].parent) if files else []
     session = WorkerSession(cfg, submission, probes, support, zygote)
@@ -740,6 +774,10 @@ def grade(
     env = RemoteEnv(session, input_seed(sources, session.student_dir, cfg.files))
     submission_deadline = started + cfg.submission_timeout
     try:
+        if files:  # the worker starts while the test files load (it was forked before them)
+            session.start_early()
+        modules = {p.stem: load_test_module(hw, p) for p in files}
+        session.wait_started()
         for path in files:
             for case, attr in collect_cases(modules[path.stem]):
                 if case.hidden and not include_hidden:
@@ -765,11 +803,12 @@ def grade(
                     time.monotonic() + cfg.timeout_for(path.stem), submission_deadline
                 )
                 env.limits_seen = []
-                t0 = time.monotonic()
+                t0, starting = time.monotonic(), session.start_seconds
                 checks.RECORDED.clear()
                 result.message, result.note = judge(case, env, cfg.timeout_for(path.stem))
                 result.figures = dict(checks.RECORDED)
-                result.seconds = time.monotonic() - t0
+                # the test's own time: a worker (re)started inside it is counted apart
+                result.seconds = time.monotonic() - t0 - (session.start_seconds - starting)
                 if not result.message:
                     result.score = result.points
                 else:
@@ -778,6 +817,7 @@ def grade(
     finally:
         report.student_output = session.close()[-LOG_TAIL:]
         report.worker_start_seconds = session.start_seconds
+        report.student_import_seconds = session.import_seconds
         report.sandbox = session.sandbox.describe()
         if session.starts:
             cold = warm.cold_because(cfg.seed) if session.warm_starts < session.starts else ""

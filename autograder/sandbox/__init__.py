@@ -135,6 +135,7 @@ from .limits import (
 )
 from .paths import (
     SHARED_TMP,
+    compiled_package,
     is_under,
     outside_system_dirs,
     remove_files_of,
@@ -168,6 +169,7 @@ __all__ = [
     "WATCH_EVERY",
     "anonymous_memory_mb",
     "check",
+    "compiled_package",
     "cpu_budget",
     "cpu_seconds_of",
     "is_under",

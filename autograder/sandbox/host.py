@@ -29,9 +29,10 @@ class Sandbox:
     included) and CPU time over the process tree instead. CPU time adds up over
     restarts: `cpu_seconds` is the submission's budget, not one worker's."""
 
-    def __init__(self, root: Path, limits: Limits, *, hide=(), data=(), cache=None):
+    def __init__(self, root: Path, limits: Limits, *, package: Path, hide=(), data=(), cache=None):
         self.root = Path(root)
         self.limits = limits
+        self.package = str(package)  # the worker's autograder, at root/lib/autograder
         self.hide = [str(p) for p in hide]
         self.data = [str(p) for p in data]
         self.cache = dict(cache or {})  # env name -> folder the worker may write privately
@@ -57,6 +58,7 @@ class Sandbox:
         plan = {
             "root": str(self.root),
             "workdir": workdir,
+            "package": self.package,
             "argv": argv,
             "env": env,
             "limits": asdict(self.limits),
@@ -207,7 +209,7 @@ class Sandbox:
         host's shared temporary folders."""
         if self.process is None:
             return
-        for _ in range(50):
+        for attempt in range(50):
             pids = self.pids()
             if self.process.poll() is None:
                 try:
@@ -222,7 +224,10 @@ class Sandbox:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-            time.sleep(0.01)
+            try:  # woken as soon as the launcher ends, which it does last
+                self.process.wait(timeout=min(0.001 * 2**attempt, 0.01))
+            except subprocess.TimeoutExpired:
+                pass
         self.process.wait()
         if self.cgroup:
             self.cpu_spent += self.cgroup.cpu_seconds() or 0.0

@@ -106,6 +106,7 @@ def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list)
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
     limits = plan["limits"]
     root_fd = os.open(plan["root"], os.O_RDONLY | os.O_DIRECTORY)
+    package_fd = os.open(plan["package"], os.O_PATH | os.O_DIRECTORY)
     view = _allowlist(plan)
     system, links, binds, caches = view["system"], view["links"], view["binds"], view["caches"]
     opened = {
@@ -133,9 +134,9 @@ def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list)
     sys_line = _mount_sys(missing)
     _bind_private_places()
     _overlay_caches(caches, opened, uid, measures, missing)
-    box = _make_box(root_fd, uid)
+    box = _make_box(root_fd, package_fd, uid)
     _drop_host_root()
-    for fd in [*opened.values(), *devices.values(), root_fd]:
+    for fd in [*opened.values(), *devices.values(), root_fd, package_fd]:
         os.close(fd)
     measures += [
         "no network (own network namespace)",
@@ -292,9 +293,9 @@ def _overlay_caches(caches: dict, opened: dict, uid, measures: list, missing: li
             missing.append(f"cache {path} is read-only for the worker ({exc.strerror})")
 
 
-def _make_box(root_fd: int, uid) -> str:
-    """The worker's folder: lib and probes bound read-only, its own copy of the
-    submission and its home in the private tmpfs."""
+def _make_box(root_fd: int, package_fd: int, uid) -> str:
+    """The worker's folder: lib (with the package in it) and probes bound read-only,
+    its own copy of the submission and its home in the private tmpfs."""
     box = SANDBOX_DIR
     os.makedirs(box, mode=0o755)
     for name in ("lib", "probes"):
@@ -302,6 +303,7 @@ def _make_box(root_fd: int, uid) -> str:
         inner = os.open(f"/proc/self/fd/{root_fd}/{name}", os.O_PATH)
         _bind(inner, f"{box}/{name}", readonly=True)
         os.close(inner)
+    _bind(package_fd, f"{box}/lib/autograder", readonly=True)  # one compiled copy for all
     shutil.copytree(f"/proc/self/fd/{root_fd}/submission", f"{box}/submission", symlinks=True)
     os.makedirs(f"{box}/home/tmp")
     if uid is not None:
@@ -324,6 +326,12 @@ def _drop_host_root() -> None:
             | MS_NOSUID
             | (MS_NOEXEC if path == "/dev" else MS_NODEV),
         )
+
+
+def copy_package(plan: dict) -> None:
+    """Without namespaces: the worker's own copy of the package (nothing to bind it
+    read-only with; a worker running as the grader's user could change a shared one)."""
+    shutil.copytree(plan["package"], f"{plan['root']}/lib/autograder", dirs_exist_ok=True)
 
 
 def prepare_in_place(plan: dict, uid: int, measures: list, missing: list) -> None:
@@ -461,15 +469,17 @@ def _isolate(plan: dict, best: str, uid, is_root: bool):
     measures, missing), root, argv and env as the worker sees them."""
     measures, missing = [], []
     root, argv, env = plan["root"], plan["argv"], plan["env"]
-    why_not = (
-        namespaces_work() if best == "namespaces" else f"turned off (AUTOGRADER_SANDBOX={best})"
-    )
+    if best != "namespaces":
+        why_not = f"turned off (AUTOGRADER_SANDBOX={best})"
+    else:  # a zygote's launcher: tried once by the zygote
+        why_not = plan["namespaces_work"] if "namespaces_work" in plan else namespaces_work()
     if not why_not:
         mode = "namespaces"
         box = setup_namespaces(plan, uid, measures, missing)
         argv, env = _rewrite(argv, root, box), _rewrite(env, root, box)
         root = box
     else:
+        copy_package(plan)
         missing += [
             f"network isolation ({why_not})",
             f"hiding the grader's files by mounts ({why_not})",

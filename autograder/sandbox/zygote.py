@@ -18,6 +18,7 @@ ends, its exit status (`ForkedLauncher` stands for the Popen the cold path has).
 Only the standard library is imported here, like the rest of the sandbox.
 """
 
+import contextlib
 import json
 import os
 import select
@@ -26,8 +27,10 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 from .libc import PR_SET_PDEATHSIG, prctl
+from .paths import private_folder
 
 MESSAGE_BYTES = 1 << 22  # a plan (argv, env, paths) is a few KB
 FD_LIMIT = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1 << 16
@@ -120,10 +123,15 @@ class ForkedLauncher:
             self.returncode = self.zygote.exited.pop(self.pid, None)
         return self.returncode
 
-    def wait(self) -> int:
+    def wait(self, timeout: float | None = None) -> int:
+        """Its exit code, as Popen.wait (TimeoutExpired after timeout seconds)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
             try:
-                self.zygote._next(None)
+                self.zygote._next(left)
             except OSError:  # the zygote died: so did its launchers (PDEATHSIG)
                 self.returncode = -signal.SIGKILL
         return self.returncode
@@ -147,15 +155,22 @@ def _serve(sock: socket.socket) -> None:
         os.closerange(3, sock.fileno())
         os.closerange(sock.fileno() + 1, FD_LIMIT)
         _interpreter_path[:] = interpreter_path()
-        children: set[int] = set()
+        from .launcher import namespaces_work
+
+        namespaces = namespaces_work()  # once: every launcher forked here may do the same
+        children: dict[int, int] = {}  # launcher pid -> a pidfd readable when it ends, or -1
         while True:
-            ready, _, _ = select.select([sock], [], [], 0.02 if children else None)
-            for pid in list(children):  # reaped here, so the exit code reaches the engine
+            ends = [fd for fd in children.values() if fd >= 0]
+            polled = -1 in children.values()  # no pidfd (an old kernel): look every 20 ms
+            ready, _, _ = select.select([sock, *ends], [], [], 0.02 if polled else None)
+            for pid, fd in list(children.items()):  # reaped here: the exit code reaches the engine
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if done:
-                    children.discard(pid)
+                    if fd >= 0:
+                        os.close(fd)
+                    del children[pid]
                     _send(sock, {"exit": pid, "code": os.waitstatus_to_exitcode(status)})
-            if not ready:
+            if sock not in ready:
                 continue
             data, fds, _, _ = socket.recv_fds(sock, MESSAGE_BYTES, 4)
             if not data:
@@ -167,13 +182,21 @@ def _serve(sock: socket.socket) -> None:
                 continue
             pid = os.fork()
             if pid == 0:
-                _become_launcher(sock, json.loads(data), fds)
+                _become_launcher(sock, {**json.loads(data), "namespaces_work": namespaces}, fds)
             for fd in fds:
                 os.close(fd)
-            children.add(pid)
+            children[pid] = _pidfd(pid)
             _send(sock, {"pid": pid})
     except BaseException:  # noqa: BLE001  (the engine sees the socket close)
         os._exit(1)
+
+
+def _pidfd(pid: int) -> int:
+    """A file descriptor that becomes readable when child pid ends, or -1."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return -1
 
 
 def _become_launcher(sock: socket.socket, plan: dict, fds: list[int]) -> None:
@@ -205,14 +228,34 @@ _interpreter_path: list[str] = []  # sys.path of a new `python -I`, read once by
 def interpreter_path() -> list[str]:
     """The import path a new interpreter starts with before PYTHONPATH: the standard
     library, site-packages and what .pth files add there; none of the grader's own
-    additions (its script's or working folder, a test runner's)."""
+    additions (its script's or working folder, a test runner's). Asked of a new
+    `python -I` once per interpreter and state of its site-packages folders (a .pth
+    file added or removed changes a folder's mtime), then kept in the private folder."""
+    import hashlib
+    import site
+
+    key = hashlib.sha256(f"{sys.executable}\0{sys.version}".encode())
+    for folder in sorted(set(site.getsitepackages())):
+        with contextlib.suppress(OSError):
+            key.update(f"{folder}\0{os.stat(folder).st_mtime_ns}\n".encode())
+    home = private_folder()
+    kept = home / f"interpreter-path-{key.hexdigest()[:20]}.json" if home else None
+    if kept is not None:
+        with contextlib.suppress(OSError, ValueError):
+            return list(json.loads(kept.read_text()))
     done = subprocess.run(
         [sys.executable, "-I", "-c", "import sys, json; print(json.dumps(sys.path))"],
         capture_output=True,
         text=True,
         check=True,
     )
-    return [p for p in json.loads(done.stdout) if p]
+    path = [p for p in json.loads(done.stdout) if p]
+    if kept is not None:
+        with contextlib.suppress(OSError):
+            partial = kept.with_suffix(f".{os.getpid()}")
+            partial.write_text(json.dumps(path))
+            os.rename(partial, kept)  # whole or not at all, for a grader reading it now
+    return path
 
 
 def fresh_sys_path(env: dict) -> None:

@@ -39,14 +39,16 @@ CPU_VENV = REPO_ROOT / ".venv-cpu"
 # local disk. No torchvision: its wheel from the registry does not import beside it.
 CPU_PACKAGES = ["torch==2.13.0", "numpy", "matplotlib", "jsonschema"]
 
-# Test bodies exclude the worker's start (process, sandbox, torch and student imports),
-# which the engine does inside the first test body and reports on its own.
+# A case's time excludes any worker start (process, sandbox, student imports), which
+# the engine reports on its own: the wait for the first worker, which starts while the
+# test files load, and any restart inside a test.
 MEASURE = """
 import json, sys
 from autograder.core.engine import grade
 report = grade(sys.argv[1], sys.argv[2])
 print(json.dumps({"total": report.seconds, "start": report.worker_start_seconds,
-                  "bodies": sum(c.seconds for c in report.cases) - report.worker_start_seconds,
+                  "import": report.student_import_seconds,
+                  "bodies": sum(c.seconds for c in report.cases),
                   "score": report.score, "max": report.max_score,
                   "torchvision": "torchvision" in sys.modules}))
 """
