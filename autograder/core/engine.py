@@ -272,7 +272,9 @@ class WorkerSession:
         self.start_seconds = 0.0  # waited for workers to start (process, imports): not test time
         self.import_seconds = 0.0  # of that, importing the student's files
         self._early: threading.Thread | None = None
+        self._early_started = threading.Event()
         self._early_error: BaseException | None = None
+        self._closing = threading.Event()
 
     # -- process control -------------------------------------------------
     def start(self) -> None:
@@ -284,22 +286,25 @@ class WorkerSession:
 
     def start_early(self) -> None:
         """Start the first worker in a thread, while the grader loads its test files;
-        wait_started (or the first request) waits for it."""
+        wait_started (or the first request) waits for it. The thread lives until
+        close: a launcher started cold from it dies with it (PDEATHSIG follows the
+        thread that forked)."""
 
         def start():
             try:
                 self._start()
             except BaseException as exc:  # noqa: BLE001  (raised by the first request)
                 self._early_error = exc
+            self._early_started.set()
+            self._closing.wait()
 
         self._early = threading.Thread(target=start, daemon=True)
         self._early.start()
 
     def wait_started(self) -> None:
-        if self._early is not None:
+        if self._early is not None and not self._early_started.is_set():
             t0 = time.monotonic()
-            self._early.join()
-            self._early = None
+            self._early_started.wait()
             self.start_seconds += time.monotonic() - t0
 
     def _start(self) -> None:
@@ -379,6 +384,9 @@ class WorkerSession:
     def close(self) -> str:
         self.wait_started()
         self.stop()
+        if self._early is not None:
+            self._closing.set()
+            self._early.join()
         output = ""
         if self.log.exists():
             with open(self.log, "rb") as f:

@@ -158,6 +158,7 @@ def _serve(sock: socket.socket) -> None:
         from .launcher import namespaces_work
 
         namespaces = namespaces_work()  # once: every launcher forked here may do the same
+        standby = _fork_standby(sock)
         children: dict[int, int] = {}  # launcher pid -> a pidfd readable when it ends, or -1
         while True:
             ends = [fd for fd in children.values() if fd >= 0]
@@ -180,15 +181,53 @@ def _serve(sock: socket.socket) -> None:
                     os.close(fd)
                 _send(sock, {"error": "the launcher's pipes did not arrive"})
                 continue
-            pid = os.fork()
-            if pid == 0:
-                _become_launcher(sock, {**json.loads(data), "namespaces_work": namespaces}, fds)
+            plan = {**json.loads(data), "namespaces_work": namespaces}
+            pid = _hand_to_standby(standby, plan, fds) if standby else 0
+            standby = None  # used once: a restart forks its launcher when asked
+            if not pid:
+                pid = os.fork()
+                if pid == 0:
+                    _become_launcher(sock, plan, fds)
             for fd in fds:
                 os.close(fd)
             children[pid] = _pidfd(pid)
             _send(sock, {"pid": pid})
     except BaseException:  # noqa: BLE001  (the engine sees the socket close)
         os._exit(1)
+
+
+def _fork_standby(sock: socket.socket) -> tuple[int, socket.socket]:
+    """The first launcher, forked ahead while the grader prepares the submission; it
+    waits for its plan and pipes, so the first start costs no fork on the way."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote ended without using it
+            ours.close()
+            sock.close()
+            data, fds, _, _ = socket.recv_fds(theirs, MESSAGE_BYTES, 4)
+            if data and len(fds) == 4:
+                _become_launcher(theirs, json.loads(data), fds)
+        finally:
+            os._exit(0)
+    theirs.close()
+    return pid, ours
+
+
+def _hand_to_standby(standby: tuple[int, socket.socket], plan: dict, fds: list[int]) -> int:
+    """Pass plan and pipes to the standby launcher: its pid, or 0 if it is gone."""
+    pid, channel = standby
+    try:
+        socket.send_fds(channel, [json.dumps(plan).encode()], fds)
+        return pid
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        return 0
+    finally:
+        channel.close()
 
 
 def _pidfd(pid: int) -> int:
