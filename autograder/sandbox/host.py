@@ -1,5 +1,6 @@
 """Engine side: start the worker through the launcher, watch it, kill it."""
 
+import contextlib
 import json
 import os
 import select
@@ -224,10 +225,12 @@ class Sandbox:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-            try:  # woken as soon as the launcher ends, which it does last
-                self.process.wait(timeout=min(0.001 * 2**attempt, 0.01))
-            except subprocess.TimeoutExpired:
-                pass
+            step = min(0.001 * 2**attempt, 0.01)  # most are gone within a few ms
+            if self.process.poll() is None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=step)  # woken as soon as the launcher ends
+            else:  # its worker can take longer to die (freeing GBs of shared memory)
+                time.sleep(step)
         self.process.wait()
         if self.cgroup:
             self.cpu_spent += self.cgroup.cpu_seconds() or 0.0
