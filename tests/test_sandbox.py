@@ -11,6 +11,7 @@ sandbox modes (AUTOGRADER_SANDBOX=uid / limits)."""
 import mmap
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from harness import SOLUTIONS
 from autograder import sandbox
 from autograder.core.assignment import REPO_ROOT
 from autograder.core.engine import grade
+from autograder.settings import PACKAGE_ROOT
 
 HW, FILE = "hw1_autograd", "myrelu.py"
 SOLUTION = (SOLUTIONS / HW / FILE).read_text()
@@ -242,6 +244,63 @@ def test_uid_mode_removes_what_its_user_left_in_shared_folders(tmp_path):
     sandbox.remove_files_of(uid, folders=[str(shared)])
     left = sorted(p.name for p in shared.iterdir())
     assert left == (["grader's"] if os.geteuid() == 0 else ["file", "folder", "grader's"])
+
+
+# -- the package the worker imports ------------------------------------------------------------
+CHANGE_THE_PACKAGE = """
+import autograder.testing
+def ATTACK():
+    if getattr(ATTACK, "done", False):
+        return
+    ATTACK.done = True
+    print("compiled:", os.path.exists(autograder.testing.__cached__), flush=True)
+    try:
+        with open(autograder.testing.__file__, "a") as f:
+            f.write("\\nFORGED = True\\n")
+        print("changed the package", flush=True)
+    except OSError as exc:
+        print("could not change the package:", exc.strerror, flush=True)
+"""
+
+
+@pytest.mark.parametrize("mode", ["namespaces", "uid", "limits"])
+def test_the_package_a_worker_imports_is_compiled_and_no_other_submission_sees_changes(
+    mode, assignment, tmp_path, monkeypatch
+):
+    """Workers share one compiled copy of the package, bound read-only; where there
+    are no mounts each gets its own copy. Either way a submission that writes to it
+    changes nothing for the next, and the shared copy stays as it was made."""
+    if mode == "namespaces" and not NAMESPACES:
+        pytest.skip("needs mount namespaces")
+    if mode != "namespaces":
+        monkeypatch.setenv("AUTOGRADER_SANDBOX", mode)
+    assignment("")
+    shared = sandbox.compiled_package(PACKAGE_ROOT)
+    before = (shared / "testing.py").read_bytes()
+    report = grade(HW, submit(tmp_path, CHANGE_THE_PACKAGE), only=["q1_forward"])
+    assert "compiled: True" in report.student_output, report.student_output
+    if report.sandbox_uids:  # its own user (else, as the grader's, it changes its own copy)
+        assert "could not change the package" in report.student_output, report.student_output
+    assert (shared / "testing.py").read_bytes() == before
+    assert_clean_and_next_is_full(report, tmp_path)
+
+
+def test_the_compiled_package_is_made_once_per_version_in_a_private_folder(tmp_path, monkeypatch):
+    """Made once (with bytecode) and reused; a changed file makes a new one; a folder
+    another user could write to is never used (the source is, uncompiled)."""
+    source = tmp_path / "package"
+    source.mkdir()
+    (source / "module.py").write_text("VALUE = 1\n")
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    first = sandbox.compiled_package(source)
+    assert first != source and list((first / "__pycache__").glob("module.*.pyc"))
+    assert sandbox.compiled_package(source) == first
+    (source / "module.py").write_text("VALUE = 22\n")
+    second = sandbox.compiled_package(source)
+    assert second not in (first, source) and (second / "module.py").read_text() == "VALUE = 22\n"
+    sandbox.paths.private_folder().chmod(0o777)
+    assert sandbox.compiled_package(source) == source
 
 
 # -- files in the private tmpfs --------------------------------------------------------------
