@@ -8,14 +8,16 @@ own, as the command line and grade-all's servers run one."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from harness import SOLUTIONS, TEMPLATE
 
 from autograder.core import variants
-from autograder.settings import COURSE
+from autograder.settings import COURSE, REPO_ROOT
 
 HW = "hw1_autograd"
 
@@ -122,3 +124,34 @@ def test_a_worker_that_dies_is_restarted_warm(tmp_path):
     assert "time(s)" in starts and not starts.startswith("worker started 1 "), starts
     count = starts.split()[2]
     assert f"{count} of them forked" in starts, starts
+
+
+def test_cold_and_warm_workers_start_where_the_package_is_not_installed(tmp_path):
+    """As on Gradescope (`cd files && python -m autograder gradescope`), the package
+    may be importable only from the grader's working folder. A cold launcher is a new
+    interpreter that imports it from the submission's own lib/ folder, and so is a
+    worker where nothing is mounted: both must find it there."""
+    python = tmp_path / "venv" / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", tmp_path / "venv"], check=True)
+    site = next(p for p in sys.path if p.endswith("site-packages") and "torch" in os.listdir(p))
+    ours = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    # torch and the rest from the test environment, without its .pth files (which
+    # install this checkout's package): only the working folder provides autograder
+    (Path(ours) / "test-environment.pth").write_text(site + "\n")
+    for mode in ("namespaces", "limits"):
+        for warm in ("1", "0"):
+            done = subprocess.run(
+                [python, "-m", "autograder", "check", HW, str(SOLUTIONS / HW)],
+                cwd=REPO_ROOT,
+                env={**os.environ, "AUTOGRADER_WARM": warm, "AUTOGRADER_SANDBOX": mode},
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            score = re.search(r"Public score: (\d+)/(\d+)", done.stdout)
+            assert score and score[1] == score[2] != "0", (mode, warm, done.stdout, done.stderr)

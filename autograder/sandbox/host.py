@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import settings
 from .cgroup import Cgroup
 from .limits import Limits, SandboxError, cpu_budget
-from .paths import remove_files_of
+from .paths import copy_package, remove_files_of
 from .proc import cpu_seconds_of, memory_mb, processes_of
 from .zygote import ForkedLauncher, Zygote
 
@@ -75,7 +75,8 @@ class Sandbox:
         try:
             if zygote is not None:
                 self.process = _forked(zygote, plan, popen)
-            else:
+            else:  # a new interpreter: it imports the launcher from root/lib
+                copy_package(self.package, str(self.root))
                 self.process = subprocess.Popen(
                     [sys.executable, *flags, "-s", "-m", "autograder.sandbox", json.dumps(plan)],
                     cwd=self.root,

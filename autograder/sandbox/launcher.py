@@ -35,7 +35,7 @@ from .libc import (
     prctl,
     unshare,
 )
-from .paths import _minimal, is_under, runtime_paths, world_usable
+from .paths import _minimal, copy_package, is_under, runtime_paths, world_usable
 from .proc import _user_thread_count, processes_of
 
 UID_BASE = 2_000_000_000  # dedicated uids: UID_BASE + launcher pid (pid_max <= 2**22)
@@ -328,12 +328,6 @@ def _drop_host_root() -> None:
         )
 
 
-def copy_package(plan: dict) -> None:
-    """Without namespaces: the worker's own copy of the package (nothing to bind it
-    read-only with; a worker running as the grader's user could change a shared one)."""
-    shutil.copytree(plan["package"], f"{plan['root']}/lib/autograder", dirs_exist_ok=True)
-
-
 def prepare_in_place(plan: dict, uid: int, measures: list, missing: list) -> None:
     """Without namespaces: make the sandbox folder usable by the worker's uid only."""
     root = plan["root"]
@@ -479,7 +473,7 @@ def _isolate(plan: dict, best: str, uid, is_root: bool):
         argv, env = _rewrite(argv, root, box), _rewrite(env, root, box)
         root = box
     else:
-        copy_package(plan)
+        copy_package(plan["package"], root)
         missing += [
             f"network isolation ({why_not})",
             f"hiding the grader's files by mounts ({why_not})",

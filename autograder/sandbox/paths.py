@@ -114,6 +114,16 @@ def remove_files_of(uid: int, folders=SHARED_TMP) -> None:
 UNUSED_PACKAGE_SECONDS = 86400
 
 
+def copy_package(package: str, root: str) -> None:
+    """A copy of the package at root/lib/autograder, where none is yet: what a new
+    interpreter in root imports (a cold launcher), and what a worker imports where
+    nothing binds the shared compiled copy read-only (one running as the grader's
+    user could change a shared one). Otherwise that folder is only a mount point."""
+    target = os.path.join(root, "lib", "autograder")
+    if not os.path.exists(os.path.join(target, "__init__.py")):
+        shutil.copytree(package, target, dirs_exist_ok=True)
+
+
 def private_folder() -> Path | None:
     """This user's own folder in the temporary folder, for what the grader makes once
     and reuses (the compiled package, the interpreter's import path); None if it
