@@ -286,8 +286,9 @@ def test_the_package_a_worker_imports_is_compiled_and_no_other_submission_sees_c
 
 
 def test_the_compiled_package_is_made_once_per_version_in_a_private_folder(tmp_path, monkeypatch):
-    """Made once (with bytecode) and reused; a changed file makes a new one; a folder
-    another user could write to is never used (the source is, uncompiled)."""
+    """Made once (with bytecode) and reused; a changed file makes a new one, and what
+    no grader used for a day goes; a folder another user could write to is never
+    used (the source is, uncompiled)."""
     source = tmp_path / "package"
     source.mkdir()
     (source / "module.py").write_text("VALUE = 1\n")
@@ -297,8 +298,14 @@ def test_the_compiled_package_is_made_once_per_version_in_a_private_folder(tmp_p
     assert first != source and list((first / "__pycache__").glob("module.*.pyc"))
     assert sandbox.compiled_package(source) == first
     (source / "module.py").write_text("VALUE = 22\n")
+    a_day_ago = time.time() - sandbox.paths.UNUSED_SECONDS - 60
+    os.utime(first, (a_day_ago, a_day_ago))  # unused since: removed when a new one is made
+    stale_path = sandbox.paths.private_folder() / "interpreter-path-old.json"
+    stale_path.write_text("[]")
+    os.utime(stale_path, (a_day_ago, a_day_ago))
     second = sandbox.compiled_package(source)
     assert second not in (first, source) and (second / "module.py").read_text() == "VALUE = 22\n"
+    assert not first.exists() and not stale_path.exists()
     sandbox.paths.private_folder().chmod(0o777)
     assert sandbox.compiled_package(source) == source
 

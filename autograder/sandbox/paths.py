@@ -111,7 +111,7 @@ def remove_files_of(uid: int, folders=SHARED_TMP) -> None:
                 pass
 
 
-UNUSED_PACKAGE_SECONDS = 86400
+UNUSED_SECONDS = 86400
 
 
 def copy_package(package: str, root: str) -> None:
@@ -141,6 +141,21 @@ def private_folder() -> Path | None:
     return home
 
 
+def _forget_unused(home: Path) -> None:
+    """Remove what no grader has used for a day: compiled packages of files since
+    changed, import paths of environments since changed or gone."""
+    for entry in home.iterdir():
+        try:
+            if time.time() - entry.stat().st_mtime <= UNUSED_SECONDS:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except OSError:  # another grader removed it first
+            pass
+
+
 def compiled_package(source: Path) -> Path:
     """The package at source as the worker imports it: a copy with bytecode, made
     once per version of its files (keyed by the Python version and every file's
@@ -162,7 +177,7 @@ def compiled_package(source: Path) -> Path:
         return source
     compiled = home / key.hexdigest()[:20]
     if compiled.is_dir():
-        os.utime(compiled)  # in use: kept (see below)
+        os.utime(compiled)  # in use: kept (_forget_unused)
         return compiled
     try:
         building = Path(tempfile.mkdtemp(dir=home, prefix=".building-"))
@@ -175,9 +190,7 @@ def compiled_package(source: Path) -> Path:
             quiet=2,
             invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP,
         )
-        for old in home.iterdir():  # versions no grader has used for a day
-            if old.is_dir() and time.time() - old.stat().st_mtime > UNUSED_PACKAGE_SECONDS:
-                shutil.rmtree(old, ignore_errors=True)
+        _forget_unused(home)
         os.rename(building / "package", compiled)
     except OSError:  # another grader made it first, or no room: use its, or none
         pass

@@ -281,7 +281,9 @@ def interpreter_path() -> list[str]:
     kept = home / f"interpreter-path-{key.hexdigest()[:20]}.json" if home else None
     if kept is not None:
         with contextlib.suppress(OSError, ValueError):
-            return list(json.loads(kept.read_text()))
+            path = list(json.loads(kept.read_text()))
+            os.utime(kept)  # in use: kept (paths._forget_unused)
+            return path
     done = subprocess.run(
         [sys.executable, "-I", "-c", "import sys, json; print(json.dumps(sys.path))"],
         capture_output=True,
