@@ -34,12 +34,11 @@ from ..sandbox import (
     SandboxError,
     Zygote,
     _status_kb,
-    compiled_package,
     limit_sentence,
     outside_system_dirs,
     what_it_did,
 )
-from ..settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, PACKAGE_ROOT, env_paths
+from ..settings import COURSE, ENV_ASSIGNMENTS, ENV_HIDE, IN_COURSE, env_paths
 from ..testing import ProbeFailed, seed_everything, test_case
 from . import plain, tamper, warm
 from .assignment import (
@@ -206,7 +205,7 @@ class WorkerSession:
         )
         self.root = Path(tempfile.mkdtemp(prefix="autograder-"))
         lib = self.root / "lib"
-        (lib / "autograder").mkdir(parents=True)  # the package goes here (Sandbox: package)
+        (lib / "autograder").mkdir(parents=True)  # the Sandbox binds or copies the package here
         (lib / "assignments" / cfg.name).mkdir(parents=True)
         shutil.copy(
             find_assignment_dir(cfg.name) / "config.toml",
@@ -258,7 +257,6 @@ class WorkerSession:
         self.sandbox = Sandbox(
             self.root,
             self.limits,
-            package=compiled_package(PACKAGE_ROOT),
             hide=hidden_paths(submission),
             data=data_folders,
             cache=cache,

@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import settings
 from .cgroup import Cgroup
 from .limits import Limits, SandboxError, cpu_budget
-from .paths import copy_package, remove_files_of
+from .paths import compiled_package, copy_package, remove_files_of
 from .proc import cpu_seconds_of, memory_mb, processes_of
 from .zygote import ForkedLauncher, Zygote
 
@@ -30,10 +30,11 @@ class Sandbox:
     included) and CPU time over the process tree instead. CPU time adds up over
     restarts: `cpu_seconds` is the submission's budget, not one worker's."""
 
-    def __init__(self, root: Path, limits: Limits, *, package: Path, hide=(), data=(), cache=None):
+    def __init__(self, root: Path, limits: Limits, *, hide=(), data=(), cache=None):
         self.root = Path(root)
         self.limits = limits
-        self.package = str(package)  # the worker's autograder, at root/lib/autograder
+        # the worker's autograder, at root/lib/autograder: bound there, or copied
+        self.package = str(compiled_package(settings.PACKAGE_ROOT))
         self.hide = [str(p) for p in hide]
         self.data = [str(p) for p in data]
         self.cache = dict(cache or {})  # env name -> folder the worker may write privately

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..settings import PACKAGE_ROOT
 from .host import Sandbox
 from .limits import Limits
-from .paths import SHARED_TMP, compiled_package, outside_system_dirs
+from .paths import SHARED_TMP, outside_system_dirs
 from .zygote import why_not_fork
 
 CHECK_SCRIPT = """import json, os, sys
@@ -34,12 +34,7 @@ def check() -> dict:
         root = Path(tmp)
         for name in ("lib/autograder", "probes", "submission", "home"):
             (root / name).mkdir(parents=True)
-        box = Sandbox(
-            root,
-            Limits(),
-            package=compiled_package(PACKAGE_ROOT),
-            hide=[str(PACKAGE_ROOT.parent), *outside_system_dirs()],
-        )
+        box = Sandbox(root, Limits(), hide=[str(PACKAGE_ROOT.parent), *outside_system_dirs()])
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(root / "lib")}
         name = f"autograder-check-{os.getpid()}"
         process = box.start(
