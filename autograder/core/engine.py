@@ -188,14 +188,15 @@ def hidden_paths(submission: Path) -> list[str]:
 
 class WorkerSession:
     """The worker process for one submission, started on first use, always
-    inside the sandbox (see autograder/sandbox/)."""
+    inside the sandbox (see autograder/sandbox/). Its probe modules (named here)
+    are written with write_probes, and student code runs only after let_run: the
+    worker may be launched before either."""
 
     def __init__(
         self,
         cfg: Config,
         submission: Path,
-        probe_modules: dict[str, str],
-        support: list[Path] = (),
+        probe_modules: list[str],
         zygote: Zygote | None = None,
     ):
         self.cfg = cfg
@@ -211,14 +212,8 @@ class WorkerSession:
             find_assignment_dir(cfg.name) / "config.toml",
             lib / "assignments" / cfg.name / "config.toml",
         )
-        probes = self.root / "probes"
+        probes = self.probes_dir = self.root / "probes"
         probes.mkdir()
-        for name, source in probe_modules.items():
-            (probes / f"{name}.py").write_text(source)
-        if support:  # the helpers the probes load with support("name"), beside them
-            (probes / SUPPORT_DIR).mkdir()
-            for path in support:
-                shutil.copy(path, probes / SUPPORT_DIR / path.name)
         self.student_dir = self.root / "submission"
         self.problems = copy_submission(
             submission, self.student_dir, max_bytes=self.limits.disk_mb * 2**20 // 2
@@ -233,7 +228,7 @@ class WorkerSession:
             "threads": cfg.threads,
             "seed": cfg.seed,
             "probes_dir": str(probes),
-            "probe_modules": sorted(probe_modules),
+            "probe_modules": sorted(probe_modules),  # imported once let_run is called
             "limits": asdict(self.limits),
         }
         self.env = {
@@ -272,7 +267,22 @@ class WorkerSession:
         self._early: threading.Thread | None = None
         self._early_started = threading.Event()
         self._early_error: BaseException | None = None
-        self._closing = threading.Event()
+        self._may_run = threading.Event()  # set by let_run (or close: then nothing runs)
+        self._closing = False
+
+    def write_probes(self, sources: dict[str, str], support: list[Path] = ()) -> None:
+        """The probe modules' sources, and the helpers they load with support("name")."""
+        for name, source in sources.items():
+            (self.probes_dir / f"{name}.py").write_text(source)
+        if support:
+            (self.probes_dir / SUPPORT_DIR).mkdir()
+            for path in support:
+                shutil.copy(path, self.probes_dir / SUPPORT_DIR / path.name)
+
+    def let_run(self) -> None:
+        """The probes are written and the submission scanned: the worker may import
+        them and the student's code (no frame before this can come from student code)."""
+        self._may_run.set()
 
     # -- process control -------------------------------------------------
     def start(self) -> None:
@@ -283,30 +293,40 @@ class WorkerSession:
             self.start_seconds += time.monotonic() - t0
 
     def start_early(self) -> None:
-        """Start the first worker in a thread, while the grader loads its test files;
-        wait_started (or the first request) waits for it. The thread lives until
-        close: a launcher started cold from it dies with it (PDEATHSIG follows the
-        thread that forked)."""
+        """Start the first worker while the grader loads its test files: launched here
+        (in this thread, so it does not compete for the GIL with the test files'
+        imports), its set-up and the student's imports waited for in a thread;
+        wait_started (or the first request) waits for that."""
 
-        def start():
+        def finish():
             try:
-                self._start()
+                self._finish_start()
             except BaseException as exc:  # noqa: BLE001  (raised by the first request)
                 self._early_error = exc
             self._early_started.set()
-            self._closing.wait()
 
-        self._early = threading.Thread(target=start, daemon=True)
+        self.starts += 1
+        try:
+            self._launch()
+        except BaseException as exc:  # noqa: BLE001
+            self._early_error = exc
+            self._early_started.set()
+            return
+        self._early = threading.Thread(target=finish, daemon=True)
         self._early.start()
 
     def wait_started(self) -> None:
-        if self._early is not None and not self._early_started.is_set():
+        if not self._early_started.is_set() and self._early is not None:
             t0 = time.monotonic()
             self._early_started.wait()
             self.start_seconds += time.monotonic() - t0
 
     def _start(self) -> None:
         self.starts += 1
+        self._launch()
+        self._finish_start()
+
+    def _launch(self) -> None:
         log = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         argv = [
             sys.executable,
@@ -319,17 +339,21 @@ class WorkerSession:
         pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": log}
         try:
             try:
-                self.process = self.sandbox.start(
-                    argv, self.env, "submission", zygote=self.zygote, **pipes
-                )
+                self.sandbox.launch(argv, self.env, "submission", zygote=self.zygote, **pipes)
                 self.warm_starts += self.zygote is not None
             except OSError:  # the zygote is gone: this and later workers start cold
                 if self.zygote is None:
                     raise
                 self.zygote = None
-                self.process = self.sandbox.start(argv, self.env, "submission", **pipes)
+                self.sandbox.launch(argv, self.env, "submission", **pipes)
         finally:
             os.close(log)
+
+    def _finish_start(self) -> None:
+        self.process = self.sandbox.set_up()
+        self._may_run.wait()
+        if self._closing:
+            return  # closed before let_run: no student code runs
         nonce = secrets.token_hex(16)  # read before any student code runs
         deadline = time.monotonic() + self.cfg.import_timeout
         try:
@@ -380,11 +404,10 @@ class WorkerSession:
         self.process = None
 
     def close(self) -> str:
+        self._closing = not self._may_run.is_set()
+        self._may_run.set()
         self.wait_started()
         self.stop()
-        if self._early is not None:
-            self._closing.set()
-            self._early.join()
         output = ""
         if self.log.exists():
             with open(self.log, "rb") as f:
@@ -767,21 +790,25 @@ def grade(
     report = Report(hw=hw, submission=submission.name)
     zygote = warm.zygote_for(cfg.seed)  # before any test file is loaded here
     files = [p for p in test_files(hw, tests_dir) if only is None or p.stem in only]
-    probes = {p.stem: probe_source(p) for p in files}
-    support = support_needed(list(probes.values()), files[0].parent) if files else []
-    session = WorkerSession(cfg, submission, probes, support, zygote)
+    session = WorkerSession(cfg, submission, [p.stem for p in files], zygote)
     report.problems += session.problems
-    # Read before the worker starts, from the copy it will run (a notebook's cells included).
-    every_test = test_files(hw, tests_dir)
-    sources = [p.read_text() for p in every_test]
-    findings = tamper.scan_folder(
-        session.student_dir, {p.stem for p in every_test}, tamper.probe_names_of(sources)
-    )
-    env = RemoteEnv(session, input_seed(sources, session.student_dir, cfg.files))
     submission_deadline = started + cfg.submission_timeout
     try:
-        if files:  # the worker starts while the test files load (it was forked before them)
+        if files:  # the sandbox is set up while the probes are written and the tests load
             session.start_early()
+        probes = {p.stem: probe_source(p) for p in files}
+        session.write_probes(
+            probes, support_needed(list(probes.values()), files[0].parent) if files else []
+        )
+        # Read before any student code runs, from the copy it will run (a notebook's
+        # cells included): in some modes its code could change that copy.
+        every_test = test_files(hw, tests_dir)
+        sources = [p.read_text() for p in every_test]
+        findings = tamper.scan_folder(
+            session.student_dir, {p.stem for p in every_test}, tamper.probe_names_of(sources)
+        )
+        env = RemoteEnv(session, input_seed(sources, session.student_dir, cfg.files))
+        session.let_run()
         modules = {p.stem: load_test_module(hw, p) for p in files}
         session.wait_started()
         for path in files:

@@ -1,7 +1,9 @@
 """The worker: the only process that runs student code.
 
 Started by the engine with the submission copy as its working directory. It
-imports the stripped probe modules (no judges), says it is ready (the one
+imports the grader's modules, waits for the grader's nonce (sent once the sandbox
+is complete, its cgroup joined, and the probe modules written), imports the
+stripped probe modules (no judges), says it is ready (the one
 frame sent before any student code runs: only it can report a grader error),
 imports the student's modules, says hello, and answers probe requests one at a time:
 
@@ -15,6 +17,7 @@ that show a limit (MemoryError, EFBIG, EAGAIN from fork) say so in the reply.
 
 import ast
 import errno
+import gc
 import importlib
 import inspect
 import json
@@ -145,12 +148,11 @@ def import_student_modules(modules: list[str], student_dir: Path, limits: dict):
 
 def main() -> None:
     settings = json.loads(sys.argv[1])
-    hello_nonce = json.loads(sys.stdin.readline())["nonce"]
-    channel = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # stdout and stderr: the log file the grader gave us, never the channel
     student_dir = Path.cwd().resolve()
     limits = settings["limits"]
-
+    channel = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stdout and stderr: the log file the grader gave us, never the channel
+    start_error = ""  # why the worker could not start, if it could not
     try:  # anything failing here is the grader's fault: no student code has run yet
         import torch
 
@@ -164,18 +166,22 @@ def main() -> None:
 
         # Held here, so student code replacing module attributes changes nothing below.
         to_plain, NotPlainData, frame = plain.to_plain, plain.NotPlainData, plain.frame
-        sys.path.insert(0, settings["probes_dir"])
-        # Probe modules come first, so student code cannot shadow their imports.
-        probes = {name: importlib.import_module(name) for name in settings["probe_modules"]}
     except BaseException as exc:  # noqa: BLE001
-        send(
-            channel,
-            {
-                "ready": False,
-                "nonce": hello_nonce,
-                "grader_error": f"the worker could not start: {type(exc).__name__}: {exc}",
-            },
-        )
+        start_error = f"the worker could not start: {type(exc).__name__}: {exc}"
+    # The imports above ran while the launcher moved this process into its cgroup. The
+    # grader sends the nonce once that is done and the probe modules are written;
+    # student code runs only after it.
+    hello_nonce = json.loads(sys.stdin.readline())["nonce"]
+    try:
+        if not start_error:
+            sys.path.insert(0, settings["probes_dir"])
+            # Probe modules come first, so student code cannot shadow their imports.
+            probes = {name: importlib.import_module(name) for name in settings["probe_modules"]}
+            gc.freeze()  # the collector leaves all loaded so far (torch's) alone in tests
+    except BaseException as exc:  # noqa: BLE001
+        start_error = f"the worker could not start: {type(exc).__name__}: {exc}"
+    if start_error:
+        send(channel, {"ready": False, "nonce": hello_nonce, "grader_error": start_error})
         return
     # Sent before any student code runs, so the grader can trust it: only this frame
     # can say the grader failed. Everything after it may be forged.

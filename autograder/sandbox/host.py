@@ -15,7 +15,7 @@ from .. import settings
 from .cgroup import Cgroup
 from .limits import Limits, SandboxError, cpu_budget
 from .paths import compiled_package, copy_package, remove_files_of
-from .proc import cpu_seconds_of, memory_mb, processes_of
+from .proc import alive_as, cpu_seconds_of, memory_mb, processes_of
 from .zygote import ForkedLauncher, Zygote
 
 REPORT_TIMEOUT = 60.0  # seconds for the launcher to set everything up
@@ -40,6 +40,7 @@ class Sandbox:
         self.cache = dict(cache or {})  # env name -> folder the worker may write privately
         self.process: subprocess.Popen | None = None
         self.report: dict = {}
+        self._report_fd = -1  # the launcher's report, between launch and set_up
         self.uids: list[int] = []  # every uid a worker ran as, for checks afterwards
         self.cgroup: Cgroup | None = None
         self.cgroup_used = ""  # the last cgroup's version and controllers, for describe
@@ -55,6 +56,14 @@ class Sandbox:
         """Run argv (cwd = root/workdir) in the sandbox; returns the launcher's Popen,
         or with a zygote the launcher it forked (the worker then runs argv's module
         without an exec; popen must be stdin=PIPE, stdout=PIPE, stderr=a file)."""
+        self.launch(argv, env, workdir, zygote, **popen)
+        return self.set_up()
+
+    def launch(
+        self, argv: list[str], env: dict, workdir: str, zygote: Zygote | None = None, **popen
+    ) -> None:
+        """The first half of start: the cgroup made, the launcher started; set_up waits
+        for its report (a caller may do other work meanwhile)."""
         self.cgroup, self.no_cgroup = Cgroup.create(self.limits)
         read_end, write_end = os.pipe()
         plan = {
@@ -87,15 +96,21 @@ class Sandbox:
                     **popen,
                 )
         except BaseException:
+            os.close(read_end)
             if self.cgroup:
                 self.cgroup.remove()
             raise
         finally:
             os.close(write_end)
+        self._report_fd = read_end
+
+    def set_up(self) -> subprocess.Popen | ForkedLauncher:
+        """The second half of start: the launcher's report read (SandboxError if it
+        could not set the sandbox up); the launcher returned."""
         try:
-            self.report = self._read_report(read_end)
+            self.report = self._read_report(self._report_fd)
         finally:
-            os.close(read_end)
+            os.close(self._report_fd)
         if self.report.get("uid") is not None:
             self.uids.append(self.report["uid"])
         if self.cgroup and self.report.get("ok") and not self.report.get("cgroup_joined"):
@@ -212,8 +227,17 @@ class Sandbox:
         host's shared temporary folders."""
         if self.process is None:
             return
+        # Once the worker is set up in a cgroup it cannot leave (its own uid), the first
+        # look at /proc finds all there is: after it, the cgroup and the processes seen
+        # are watched instead (a fraction of a /proc scan each, while they die).
+        contained = self.cgroup is not None and self.uid is not None and self.report.get("ok")
+        seen: set[int] = set()
         for attempt in range(50):
-            pids = self.pids()
+            if attempt and contained:
+                pids = sorted(set(self.cgroup.pids()) | set(alive_as(seen, self.uid)))
+            else:
+                pids = self.pids()
+            seen |= set(pids) - {self.process.pid}
             if self.process.poll() is None:
                 try:
                     os.killpg(self.process.pid, signal.SIGKILL)

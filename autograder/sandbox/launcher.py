@@ -400,21 +400,14 @@ def launch(plan: dict) -> None:
     child = os.fork()
     if child == 0:
         try:
-            joined, cgroup_error = _join_cgroups(cgroup_fds, cgroup_error)
+            for fd in cgroup_fds:
+                os.close(fd)
             _become_worker(plan, mode, root, uid, launcher)
             if uid is not None and not os.access(argv[0], os.X_OK):
                 raise PermissionError(f"the sandbox user cannot run {argv[0]}")
             _write(
                 report_fd,
-                {
-                    "ok": True,
-                    "mode": mode,
-                    "uid": uid,
-                    "measures": measures,
-                    "missing": missing,
-                    "cgroup_joined": joined,
-                    "cgroup_error": cgroup_error,
-                },
+                {"ok": True, "mode": mode, "uid": uid, "measures": measures, "missing": missing},
             )
             if plan.get("warm"):  # forked from a warm process: no exec, no torch import
                 from .zygote import FD_LIMIT, run_worker_in_place
@@ -427,9 +420,11 @@ def launch(plan: dict) -> None:
                 _write(report_fd, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
             finally:
                 os._exit(97)
-    for fd in cgroup_fds:
-        os.close(fd)
-    _write(report_fd, {"worker": child})  # its pid here: kept alive between probes
+    # The worker is moved into its cgroup from here, while it imports the grader's
+    # modules (each move waits on the kernel's cgroup lock); the grader reads this
+    # report to its end, so it lets the worker import student code only after it.
+    joined, cgroup_error = _join_cgroups(cgroup_fds, cgroup_error, child)
+    _write(report_fd, {"worker": child, "cgroup_joined": joined, "cgroup_error": cgroup_error})
     os.close(report_fd)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
@@ -520,11 +515,11 @@ def _rlimit_measures(limits: dict, uid) -> list[str]:
     return measures
 
 
-def _join_cgroups(fds: list, error: str) -> tuple[bool, str]:
+def _join_cgroups(fds: list, error: str, pid: int) -> tuple[bool, str]:
     joined = bool(fds) and not error
-    for fd in fds:  # "0": this process; all it starts stays inside
+    for fd in fds:  # all that pid starts stays inside
         try:
-            os.write(fd, b"0")
+            os.write(fd, str(pid).encode())
         except OSError as exc:
             joined, error = False, f"joining: {exc.strerror}"
         os.close(fd)
