@@ -19,6 +19,7 @@ Only the standard library is imported here, like the rest of the sandbox.
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import select
@@ -155,10 +156,8 @@ def _serve(sock: socket.socket) -> None:
         os.closerange(3, sock.fileno())
         os.closerange(sock.fileno() + 1, FD_LIMIT)
         _interpreter_path[:] = interpreter_path()
-        from .launcher import namespaces_work
-
-        namespaces = namespaces_work()  # once: every launcher forked here may do the same
         standby = _fork_standby(sock)
+        namespaces = None  # whether launchers may unshare: asked once, at the first fork
         children: dict[int, int] = {}  # launcher pid -> a pidfd readable when it ends, or -1
         while True:
             ends = [fd for fd in children.values() if fd >= 0]
@@ -181,10 +180,13 @@ def _serve(sock: socket.socket) -> None:
                     os.close(fd)
                 _send(sock, {"error": "the launcher's pipes did not arrive"})
                 continue
-            plan = {**json.loads(data), "namespaces_work": namespaces}
+            plan = json.loads(data)
             pid = _hand_to_standby(standby, plan, fds) if standby else 0
             standby = None  # used once: a restart forks its launcher when asked
             if not pid:
+                if namespaces is None:  # the standby asked for itself
+                    namespaces = namespaces_answer()
+                plan["namespaces_work"] = namespaces
                 pid = os.fork()
                 if pid == 0:
                     _become_launcher(sock, plan, fds)
@@ -198,7 +200,8 @@ def _serve(sock: socket.socket) -> None:
 
 def _fork_standby(sock: socket.socket) -> tuple[int, socket.socket]:
     """The first launcher, forked ahead while the grader prepares the submission; it
-    waits for its plan and pipes, so the first start costs no fork on the way."""
+    tries namespaces and waits for its plan and pipes, so the first start costs no
+    fork on the way (and the zygote is free to answer meanwhile)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
     if pid == 0:
@@ -206,9 +209,11 @@ def _fork_standby(sock: socket.socket) -> tuple[int, socket.socket]:
             prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote ended without using it
             ours.close()
             sock.close()
+            namespaces = namespaces_answer()
             data, fds, _, _ = socket.recv_fds(theirs, MESSAGE_BYTES, 4)
             if data and len(fds) == 4:
-                _become_launcher(theirs, json.loads(data), fds)
+                plan = {**json.loads(data), "namespaces_work": namespaces}
+                _become_launcher(theirs, plan, fds)
         finally:
             os._exit(0)
     theirs.close()
@@ -264,39 +269,70 @@ def _become_launcher(sock: socket.socket, plan: dict, fds: list[int]) -> None:
 _interpreter_path: list[str] = []  # sys.path of a new `python -I`, read once by the zygote
 
 
+def _kept(kind: str, key, compute):
+    """compute(), kept as JSON in the private folder under kind and key: read back
+    while the key holds (and marked used), else computed and written whole."""
+    home = private_folder()
+    kept = home / f"{kind}-{key.hexdigest()[:20]}.json" if home else None
+    if kept is not None:
+        with contextlib.suppress(OSError, ValueError):
+            value = json.loads(kept.read_text())
+            os.utime(kept)  # in use: kept (paths._forget_unused)
+            return value
+    value = compute()
+    if kept is not None:
+        with contextlib.suppress(OSError):
+            partial = kept.with_suffix(f".{os.getpid()}")
+            partial.write_text(json.dumps(value))
+            os.rename(partial, kept)  # whole or not at all, for a grader reading it now
+    return value
+
+
 def interpreter_path() -> list[str]:
     """The import path a new interpreter starts with before PYTHONPATH: the standard
     library, site-packages and what .pth files add there; none of the grader's own
     additions (its script's or working folder, a test runner's). Asked of a new
     `python -I` once per interpreter and state of its site-packages folders (a .pth
     file added or removed changes a folder's mtime), then kept in the private folder."""
-    import hashlib
     import site
 
     key = hashlib.sha256(f"{sys.executable}\0{sys.version}".encode())
     for folder in sorted(set(site.getsitepackages())):
         with contextlib.suppress(OSError):
             key.update(f"{folder}\0{os.stat(folder).st_mtime_ns}\n".encode())
-    home = private_folder()
-    kept = home / f"interpreter-path-{key.hexdigest()[:20]}.json" if home else None
-    if kept is not None:
-        with contextlib.suppress(OSError, ValueError):
-            path = list(json.loads(kept.read_text()))
-            os.utime(kept)  # in use: kept (paths._forget_unused)
-            return path
-    done = subprocess.run(
-        [sys.executable, "-I", "-c", "import sys, json; print(json.dumps(sys.path))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    path = [p for p in json.loads(done.stdout) if p]
-    if kept is not None:
+
+    def ask() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", "import sys, json; print(json.dumps(sys.path))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return [p for p in json.loads(done.stdout) if p]
+
+    return list(_kept("interpreter-path", key, ask))
+
+
+STANDING = ("Uid:", "CapEff:", "CapBnd:", "NoNewPrivs:", "Seccomp:", "Seccomp_filters:")
+
+
+def namespaces_answer() -> str:
+    """launcher.namespaces_work() ('' or why not), which costs a fork of this process
+    (15 ms with torch loaded), kept in the private folder for what decides it: this
+    boot, the namespaces this process is in, its user, capabilities, seccomp filters
+    and security label."""
+    from .launcher import namespaces_work
+
+    key = hashlib.sha256()
+    for path in ("/proc/sys/kernel/random/boot_id", "/proc/self/attr/current"):
+        with contextlib.suppress(OSError), open(path, "rb") as f:
+            key.update(f.read())
+    for name in ("mnt", "pid", "net", "user", "ipc", "uts", "cgroup"):
         with contextlib.suppress(OSError):
-            partial = kept.with_suffix(f".{os.getpid()}")
-            partial.write_text(json.dumps(path))
-            os.rename(partial, kept)  # whole or not at all, for a grader reading it now
-    return path
+            key.update(f"{name}:{os.stat(f'/proc/self/ns/{name}').st_ino}\n".encode())
+    with contextlib.suppress(OSError), open("/proc/self/status") as status:
+        key.update("".join(line for line in status if line.startswith(STANDING)).encode())
+    return str(_kept("namespaces", key, namespaces_work))
 
 
 def fresh_sys_path(env: dict) -> None:
