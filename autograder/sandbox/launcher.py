@@ -7,6 +7,7 @@ import os
 import resource
 import shutil
 import signal
+import socket
 import stat
 
 from .libc import (
@@ -96,13 +97,17 @@ DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
 PRIVATE_PLACES = {"/var/tmp": ".var-tmp", "/run/lock": ".run-lock", "/dev/shm": ".shm"}
 
 
-def setup_namespaces(plan: dict, uid: int | None, measures: list, missing: list) -> str:
+def setup_namespaces(
+    plan: dict, uid: int | None, measures: list, missing: list, unshared: bool = False
+) -> str:
     """Unshare, then build the worker's root from an allowlist and pivot into it:
     read-only system folders, the Python runtime and the data folders bound back,
     a minimal /dev, /proc, /sys read-only, and one private tmpfs (disk_mb, files)
     for /tmp, /var/tmp, /run/lock, /dev/shm, the home and the submission's copy.
-    Everything else of the host is absent. Returns the worker's folder."""
-    unshare(NAMESPACES)
+    Everything else of the host is absent. Returns the worker's folder. (unshared:
+    done already, by fork_ahead.)"""
+    if not unshared:
+        unshare(NAMESPACES)
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing below leaks to the host
     limits = plan["limits"]
     root_fd = os.open(plan["root"], os.O_RDONLY | os.O_DIRECTORY)
@@ -376,8 +381,9 @@ def _rewrite(value, old: str, new: str):
     return value
 
 
-def launch(plan: dict) -> None:
-    """The launcher: set up, fork the worker, wait for it, pass its fate on."""
+def launch(plan: dict, ahead: tuple[int, socket.socket] | None = None) -> None:
+    """The launcher: set up, fork the worker (or hand the plan to the one forked
+    ahead, see fork_ahead), wait for it, pass its fate on."""
     report_fd = plan["report_fd"]
     _start_up(plan)
     limits = plan["limits"]
@@ -390,36 +396,35 @@ def launch(plan: dict) -> None:
         uid = None
     cgroup_fds, cgroup_error = _open_cgroups(plan.get("cgroup", []))
     try:
-        mode, uid, root, argv, env, measures, missing = _isolate(plan, best, uid, is_root)
+        if ahead and (best != "namespaces" or plan.get("namespaces_work")):
+            raise SandboxSetupError("a worker forked ahead for namespaces, in another mode")
+        mode, uid, root, argv, env, measures, missing = _isolate(
+            plan, best, uid, is_root, unshared=bool(ahead)
+        )
     except BaseException as exc:  # noqa: BLE001
         _write(report_fd, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
         os._exit(97)
     measures += _rlimit_measures(limits, uid)
-
-    launcher = os.getpid()
-    child = os.fork()
-    if child == 0:
-        try:
+    worker = {
+        "plan": {k: plan[k] for k in ("workdir", "limits", "warm") if k in plan},
+        "mode": mode,
+        "root": root,
+        "uid": uid,
+        "launcher": os.getpid(),
+        "argv": argv,
+        "env": env,
+        "report": {"ok": True, "mode": mode, "uid": uid, "measures": measures, "missing": missing},
+    }
+    if ahead:
+        child, channel = ahead
+        socket.send_fds(channel, [json.dumps(worker).encode()], [0, 1, 2, report_fd])
+        channel.close()
+    else:
+        child = os.fork()
+        if child == 0:
             for fd in cgroup_fds:
                 os.close(fd)
-            _become_worker(plan, mode, root, uid, launcher)
-            if uid is not None and not os.access(argv[0], os.X_OK):
-                raise PermissionError(f"the sandbox user cannot run {argv[0]}")
-            _write(
-                report_fd,
-                {"ok": True, "mode": mode, "uid": uid, "measures": measures, "missing": missing},
-            )
-            if plan.get("warm"):  # forked from a warm process: no exec, no torch import
-                from .zygote import FD_LIMIT, run_worker_in_place
-
-                os.closerange(3, FD_LIMIT)  # as the exec would: all but 0, 1, 2
-                run_worker_in_place(argv, env)
-            os.execve(argv[0], argv, env)
-        except BaseException as exc:  # noqa: BLE001
-            try:
-                _write(report_fd, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
-            finally:
-                os._exit(97)
+            _run_worker(worker, report_fd)
     # The worker is moved into its cgroup from here, while it imports the grader's
     # modules (each move waits on the kernel's cgroup lock); the grader reads this
     # report to its end, so it lets the worker import student code only after it.
@@ -430,8 +435,68 @@ def launch(plan: dict) -> None:
     os.dup2(null, 0)
     os.dup2(null, 1)
     status = _wait_for(child)
-    _kill_orphans(launcher)
-    _pass_on(status, launcher)
+    _kill_orphans(os.getpid())
+    _pass_on(status, os.getpid())
+
+
+class SandboxSetupError(Exception):
+    """The launcher cannot set the sandbox up as asked."""
+
+
+def fork_ahead() -> tuple[int, socket.socket]:
+    """In a launcher forked before its plan arrives (the zygote's standby): unshare
+    the namespaces and fork the worker now, off the path of the first start; the
+    worker waits for what launch sends it. Returns (its pid, the channel to it)."""
+    unshare(NAMESPACES)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    child = os.fork()
+    if child == 0:
+        try:
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # its launcher died unused: so does it
+            ours.close()
+            os.closerange(3, theirs.fileno())  # nothing of the zygote's
+            os.closerange(theirs.fileno() + 1, os.sysconf("SC_OPEN_MAX"))
+            data, fds, _, _ = socket.recv_fds(theirs, MESSAGE_BYTES, 4)
+            if not data or len(fds) != 4:
+                os._exit(0)
+            theirs.close()
+            for fd, target in zip(fds[:3], (0, 1, 2)):
+                os.dup2(fd, target)
+            report_fd = os.dup(fds[3])
+            for fd in fds:
+                os.close(fd)
+            _run_worker(json.loads(data), report_fd)
+        finally:
+            os._exit(97)
+    theirs.close()
+    return child, ours
+
+
+MESSAGE_BYTES = 1 << 22  # what launch sends a worker forked ahead: a few KB
+
+
+def _run_worker(worker: dict, report_fd: int) -> None:
+    """In the worker's process: enter the sandbox, report, then run the worker."""
+    argv = worker["argv"]
+    try:
+        _become_worker(
+            worker["plan"], worker["mode"], worker["root"], worker["uid"], worker["launcher"]
+        )
+        if worker["uid"] is not None and not os.access(argv[0], os.X_OK):
+            raise PermissionError(f"the sandbox user cannot run {argv[0]}")
+        _write(report_fd, worker["report"])
+        if worker["plan"].get("warm"):  # forked from a warm process: no exec, no torch import
+            from .zygote import FD_LIMIT, run_worker_in_place
+
+            os.closerange(3, FD_LIMIT)  # as the exec would: all but 0, 1, 2
+            run_worker_in_place(argv, worker["env"])
+        os.set_inheritable(report_fd, False)
+        os.execve(argv[0], argv, worker["env"])
+    except BaseException as exc:  # noqa: BLE001
+        try:
+            _write(report_fd, {"ok": False, "error": f"{type(exc).__name__}: {exc}"})
+        finally:
+            os._exit(97)
 
 
 def _start_up(plan: dict) -> None:
@@ -453,7 +518,7 @@ def _open_cgroups(paths: list) -> tuple[list, str]:
     return fds, error
 
 
-def _isolate(plan: dict, best: str, uid, is_root: bool):
+def _isolate(plan: dict, best: str, uid, is_root: bool, unshared: bool = False):
     """Set up the best mode that works. Returns (mode, uid, root, argv, env,
     measures, missing), root, argv and env as the worker sees them."""
     measures, missing = [], []
@@ -464,7 +529,7 @@ def _isolate(plan: dict, best: str, uid, is_root: bool):
         why_not = plan["namespaces_work"] if "namespaces_work" in plan else namespaces_work()
     if not why_not:
         mode = "namespaces"
-        box = setup_namespaces(plan, uid, measures, missing)
+        box = setup_namespaces(plan, uid, measures, missing, unshared)
         argv, env = _rewrite(argv, root, box), _rewrite(env, root, box)
         root = box
     else:

@@ -19,6 +19,7 @@ Only the standard library is imported here, like the rest of the sandbox.
 """
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -156,8 +157,11 @@ def _serve(sock: socket.socket) -> None:
         os.closerange(3, sock.fileno())
         os.closerange(sock.fileno() + 1, FD_LIMIT)
         _interpreter_path[:] = interpreter_path()
-        standby = _fork_standby(sock)
-        namespaces = None  # whether launchers may unshare: asked once, at the first fork
+        namespaces = namespaces_answer()  # once: every launcher forked here may do the same
+        # The standby forks its worker ahead too where that worker will be namespaced
+        # (unless a plan caps the mode: then the standby is not used).
+        ahead = not namespaces and os.geteuid() == 0 and _best_mode() == "namespaces"
+        standby = _fork_standby(sock, namespaces, ahead)
         children: dict[int, int] = {}  # launcher pid -> a pidfd readable when it ends, or -1
         while True:
             ends = [fd for fd in children.values() if fd >= 0]
@@ -180,13 +184,13 @@ def _serve(sock: socket.socket) -> None:
                     os.close(fd)
                 _send(sock, {"error": "the launcher's pipes did not arrive"})
                 continue
-            plan = json.loads(data)
+            plan = {**json.loads(data), "namespaces_work": namespaces}
+            if standby and ahead and plan.get("best_mode") != "namespaces":
+                _discard(standby)
+                standby = None
             pid = _hand_to_standby(standby, plan, fds) if standby else 0
             standby = None  # used once: a restart forks its launcher when asked
             if not pid:
-                if namespaces is None:  # the standby asked for itself
-                    namespaces = namespaces_answer()
-                plan["namespaces_work"] = namespaces
                 pid = os.fork()
                 if pid == 0:
                     _become_launcher(sock, plan, fds)
@@ -198,10 +202,16 @@ def _serve(sock: socket.socket) -> None:
         os._exit(1)
 
 
-def _fork_standby(sock: socket.socket) -> tuple[int, socket.socket]:
+def _best_mode() -> str:
+    from ..settings import ENV_SANDBOX, env
+
+    return env(ENV_SANDBOX, "namespaces")
+
+
+def _fork_standby(sock: socket.socket, namespaces: str, ahead: bool) -> tuple[int, socket.socket]:
     """The first launcher, forked ahead while the grader prepares the submission; it
-    tries namespaces and waits for its plan and pipes, so the first start costs no
-    fork on the way (and the zygote is free to answer meanwhile)."""
+    waits for its plan and pipes (and with `ahead`, unshares and forks its worker
+    meanwhile: launcher.fork_ahead), so the first start costs no fork on the way."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
     if pid == 0:
@@ -209,30 +219,40 @@ def _fork_standby(sock: socket.socket) -> tuple[int, socket.socket]:
             prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote ended without using it
             ours.close()
             sock.close()
-            namespaces = namespaces_answer()
+            worker = None
+            if ahead:
+                from .launcher import fork_ahead
+
+                os.setsid()  # its own session, the worker's too (as _become_launcher gives)
+                worker = fork_ahead()
             data, fds, _, _ = socket.recv_fds(theirs, MESSAGE_BYTES, 4)
             if data and len(fds) == 4:
                 plan = {**json.loads(data), "namespaces_work": namespaces}
-                _become_launcher(theirs, plan, fds)
+                _become_launcher(theirs, plan, fds, worker)
         finally:
             os._exit(0)
     theirs.close()
     return pid, ours
 
 
+def _discard(standby: tuple[int, socket.socket]) -> None:
+    """End an unused standby (its worker forked ahead dies with it: PDEATHSIG)."""
+    pid, channel = standby
+    channel.close()
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
 def _hand_to_standby(standby: tuple[int, socket.socket], plan: dict, fds: list[int]) -> int:
     """Pass plan and pipes to the standby launcher: its pid, or 0 if it is gone."""
-    pid, channel = standby
     try:
-        socket.send_fds(channel, [json.dumps(plan).encode()], fds)
-        return pid
+        socket.send_fds(standby[1], [json.dumps(plan).encode()], fds)
+        standby[1].close()
+        return standby[0]
     except OSError:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        _discard(standby)
         return 0
-    finally:
-        channel.close()
 
 
 def _pidfd(pid: int) -> int:
@@ -243,16 +263,26 @@ def _pidfd(pid: int) -> int:
         return -1
 
 
-def _become_launcher(sock: socket.socket, plan: dict, fds: list[int]) -> None:
-    """In the forked launcher: the fds a Popen would have given it, then launch."""
+def _become_launcher(
+    sock: socket.socket, plan: dict, fds: list[int], worker: tuple | None = None
+) -> None:
+    """In the forked launcher: the fds a Popen would have given it, then launch (with
+    the worker forked ahead, if there is one: its channel kept as fd 4)."""
     try:
         sock.close()
+        channel = None
+        if worker is not None:  # out of the way of the fds placed below
+            channel = fcntl.fcntl(worker[1].detach(), fcntl.F_DUPFD, 64)
         stdin, stdout, stderr, report = fds
         for fd, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
             os.dup2(fd, target)
         os.dup2(report, 3)
-        os.closerange(4, FD_LIMIT)  # nothing of the grader's stays open
-        os.setsid()  # its own session, as start_new_session gives the cold launcher
+        if channel is not None:
+            os.dup2(channel, 4)
+            worker = (worker[0], socket.socket(fileno=4))
+        os.closerange(5 if worker else 4, FD_LIMIT)  # nothing of the grader's stays open
+        if os.getsid(0) != os.getpid():
+            os.setsid()  # its own session, as start_new_session gives the cold launcher
         os.chdir(plan["root"])
         os.environ.clear()
         os.environ.update(plan["env"])
@@ -261,7 +291,7 @@ def _become_launcher(sock: socket.socket, plan: dict, fds: list[int]) -> None:
         plan = {**plan, "report_fd": 3, "parent": os.getppid(), "warm": True}
         from .launcher import launch
 
-        launch(plan)
+        launch(plan, worker)
     finally:
         os._exit(97)
 
