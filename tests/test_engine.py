@@ -4,6 +4,7 @@ plain message, and never shows grader internals."""
 import json
 import subprocess
 import sys
+import time
 
 import jsonschema
 import pytest
@@ -85,6 +86,25 @@ def test_grade_says_when_there_is_nothing_to_grade(tmp_path):
         text=True,
     )
     assert done.returncode == 0 and json.loads((tmp_path / "results.json").read_text())["tests"]
+
+
+def test_a_broken_test_file_raises_in_the_grader_at_once(tmp_path):
+    """A test file the grader cannot read (the instructor's mistake) raises its error
+    in the grader, after the sandbox was launched but before the worker was let run
+    its probes and the student's code: closing the session releases the thread that
+    waits for the worker, so grading ends at once instead of hanging."""
+    from autograder.core.engine import grade as engine_grade
+    from autograder.settings import REPO_ROOT
+
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    for path in (REPO_ROOT / "assignments" / HW / "tests").glob("*.py"):
+        (tests / path.name).write_text(path.read_text())
+    (tests / "q9_broken.py").write_text("def test_broken(env)\n    pass\n")
+    started = time.monotonic()
+    with pytest.raises(SyntaxError):
+        engine_grade(HW, SOLUTIONS / HW, tests_dir=tests)
+    assert time.monotonic() - started < 60
 
 
 def test_check_runs_public_tests_only_and_explains(tmp_path):

@@ -310,6 +310,21 @@ def test_the_compiled_package_is_made_once_per_version_in_a_private_folder(tmp_p
     assert sandbox.compiled_package(source) == source
 
 
+def test_whether_namespaces_work_is_asked_once_per_standing(tmp_path, monkeypatch):
+    """The answer (a throwaway fork of the grading process, 15 ms with torch loaded) is
+    kept in the private folder and read back by the next grading process: the same
+    answer, without asking again."""
+    from autograder.sandbox import launcher, zygote
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    asked = []
+    monkeypatch.setattr(launcher, "namespaces_work", lambda: asked.append(1) or "not here")
+    assert zygote.namespaces_answer() == "not here"
+    assert zygote.namespaces_answer() == "not here"
+    assert len(asked) == 1
+    assert list(sandbox.paths.private_folder().glob("namespaces-*.json"))
+
+
 # -- files in the private tmpfs --------------------------------------------------------------
 MANY_FILES = """
 def ATTACK():

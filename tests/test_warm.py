@@ -14,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from harness import SOLUTIONS, TEMPLATE
 
 from autograder.core import variants
@@ -155,3 +156,95 @@ def test_cold_and_warm_workers_start_where_the_package_is_not_installed(tmp_path
             )
             score = re.search(r"Public score: (\d+)/(\d+)", done.stdout)
             assert score and score[1] == score[2] != "0", (mode, warm, done.stdout, done.stderr)
+
+
+SHOWS_ITS_SANDBOX = textwrap.dedent(
+    """
+
+    import os as _os
+    with open("/proc/self/cgroup") as _f:
+        _memory = [line for line in _f if ":memory:" in line or line.startswith("0::")]
+    print("SANDBOX", _os.getpid(), _os.getuid(), "autograder-" in "".join(_memory), flush=True)
+    """
+)
+
+GRADE_TWICE_THEN_LOOK = textwrap.dedent(
+    """
+    import gc, json, os, re, sys
+    from autograder.core import engine, warm
+    warm.start_zygote()  # the standby is forked as the environment says now
+    os.environ.update(json.loads(sys.argv[2]))  # what the plans say from here
+    found = []
+    for _ in range(2):  # the standby's worker, forked ahead; then one forked on request
+        report = engine.grade("hw1_autograd", sys.argv[1])
+        found.append({
+            "score": report.score,
+            "seen": report.student_output.split("SANDBOX")[-1].split(),
+            "measures": [re.sub(r"[0-9]+", "N", m) for m in report.sandbox],
+            "starts": [m for m in report.sandbox if m.startswith("worker started")],
+        })
+    print(json.dumps({"runs": found, "frozen": gc.get_freeze_count()}))
+    """
+)
+
+
+def grade_twice(folder: Path, environ: dict) -> dict:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "AUTOGRADER_WARM": "1"}
+    env.pop("AUTOGRADER_SANDBOX", None)
+    done = subprocess.run(
+        [sys.executable, "-c", GRADE_TWICE_THEN_LOOK, str(folder), json.dumps(environ)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def sandbox_here() -> dict:
+    from autograder import sandbox
+
+    return sandbox.check()
+
+
+def test_the_worker_forked_ahead_is_sandboxed_as_any_other(tmp_path):
+    """The zygote's standby launcher forks its worker before the plan arrives (where it
+    will be namespaced): that worker gets the same measures as one forked on request,
+    is in its cgroup before the student's code is imported (the launcher moves it
+    there while it imports the grader's modules), and runs as its own user; the
+    grading process froze what it had loaded before forking (gc.freeze)."""
+    folder = tmp_path / "looks"
+    folder.mkdir()
+    source = (SOLUTIONS / HW / "myrelu.py").read_text() + SHOWS_ITS_SANDBOX
+    (folder / "myrelu.py").write_text(source)
+    found = grade_twice(folder, {})
+    here = sandbox_here()
+    first, second = found["runs"]
+    for run in (first, second):
+        assert run["score"] == 24, run
+        assert "0 of them forked" not in run["starts"][0], run["starts"]
+        pid, uid, in_cgroup = run["seen"][:3]
+        if here["mode"] == "namespaces":
+            assert pid == "1", run["seen"]  # the first process of its own PID namespace
+        if here["mode"] in ("namespaces", "uid"):
+            assert uid != "0", run["seen"]
+        if not here["cgroup"].startswith("none"):
+            assert in_cgroup == "True", run["seen"]
+    assert first["measures"] == second["measures"]
+    assert found["frozen"] > 10_000
+
+
+def test_a_standby_forked_ahead_is_not_used_for_a_weaker_mode(tmp_path):
+    """Where the zygote's standby forked its worker ahead for namespaces, a plan that
+    caps the mode (AUTOGRADER_SANDBOX=uid, set after the zygote started) gets a
+    launcher forked for it instead, in that mode (or the one below it, where the
+    runtime is not readable by another user)."""
+    here = sandbox_here()
+    if here["mode"] != "namespaces":
+        pytest.skip(f"no worker is forked ahead here (mode {here['mode']})")
+    found = grade_twice(SOLUTIONS / HW, {"AUTOGRADER_SANDBOX": "uid"})
+    for run in found["runs"]:
+        assert run["score"] == 24, run
+        assert "0 of them forked" not in run["starts"][0], run["starts"]
+        assert not any("namespace" in m for m in run["measures"]), run["measures"]
