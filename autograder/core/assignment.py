@@ -223,11 +223,12 @@ def _defines(node: ast.stmt) -> set[str]:
     return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
-def probe_source(path: Path) -> str:
+def probe_source(path: Path, tree: ast.Module | None = None) -> str:
     """What the worker ever sees of a test file: its imports, its probes and what they
     reach, transitively (helpers, constants). Judges, and helpers only judges use (a
-    hidden check's reference computation), stay in the grader."""
-    tree = ast.parse(path.read_text())
+    hidden check's reference computation), stay in the grader. (tree: the file parsed
+    already; it is changed here.)"""
+    tree = tree or ast.parse(path.read_text())
     body = [node for node in tree.body if not _is_judge(node)]
     definitions = [node for node in body if _defines(node) and not _is_probe(node)]
     needed = {

@@ -6,6 +6,7 @@ only plain data comes back. One worker serves a whole submission and is
 restarted after a crash or a timeout, which cost only the test that caused it.
 """
 
+import ast
 import contextlib
 import hashlib
 import importlib.util
@@ -796,18 +797,26 @@ def grade(
     try:
         if files:  # the sandbox is set up while the probes are written and the tests load
             session.start_early()
-        probes = {p.stem: probe_source(p) for p in files}
+        every_test = test_files(hw, tests_dir)
+        sources = {p: p.read_text() for p in every_test}
+        trees = {}  # each parsed once here
+        for path, source in sources.items():
+            try:
+                trees[path] = ast.parse(source)
+            except SyntaxError:
+                if path in files:
+                    raise  # the grader's own error: grading cannot go on
+        probe_names = tamper.probe_names_in(list(trees.values()))
+        probes = {p.stem: probe_source(p, trees[p]) for p in files}
         session.write_probes(
             probes, support_needed(list(probes.values()), files[0].parent) if files else []
         )
         # Read before any student code runs, from the copy it will run (a notebook's
         # cells included): in some modes its code could change that copy.
-        every_test = test_files(hw, tests_dir)
-        sources = [p.read_text() for p in every_test]
         findings = tamper.scan_folder(
-            session.student_dir, {p.stem for p in every_test}, tamper.probe_names_of(sources)
+            session.student_dir, {p.stem for p in every_test}, probe_names
         )
-        env = RemoteEnv(session, input_seed(sources, session.student_dir, cfg.files))
+        env = RemoteEnv(session, input_seed(list(sources.values()), session.student_dir, cfg.files))
         session.let_run()
         modules = {p.stem: load_test_module(hw, p) for p in files}
         session.wait_started()

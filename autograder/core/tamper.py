@@ -265,12 +265,19 @@ class Scanner(ast.NodeVisitor):
 
 def probe_names_of(test_sources: list[str]) -> set[str]:
     """Names of the @probe functions of some test files."""
-    names = set()
+    trees = []
     for source in test_sources:
         try:
-            tree = ast.parse(source)
+            trees.append(ast.parse(source))
         except SyntaxError:
             continue
+    return probe_names_in(trees)
+
+
+def probe_names_in(trees: list[ast.Module]) -> set[str]:
+    """Names of the @probe functions of some parsed test files."""
+    names = set()
+    for tree in trees:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and any(
                 (isinstance(d, ast.Name) and d.id == "probe")
