@@ -107,6 +107,21 @@ def test_a_broken_test_file_raises_in_the_grader_at_once(tmp_path):
     assert time.monotonic() - started < 60
 
 
+def test_a_virtual_environment_in_the_folder_is_not_graded(tmp_path):
+    """A student who made their environment inside the assignment folder (`python -m
+    venv venv`, as editors suggest) is graded on their own files: the environment's
+    packages are neither copied, counted against the size limit, nor scanned."""
+    folder = tmp_path / "sub"
+    (folder / "venv" / "lib").mkdir(parents=True)
+    (folder / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (folder / "venv" / "lib" / "site.py").write_text("import builtins, sys\nsys.modules.clear()\n")
+    (folder / "venv" / "lib" / "big.bin").write_bytes(b"\0" * (300 * 2**20))
+    (folder / "myrelu.py").write_text((SOLUTIONS / HW / "myrelu.py").read_text())
+    report = grade(HW, folder)
+    assert report.score == report.max_score > 0, report.problems
+    assert not report.problems and not report.review
+
+
 def test_check_runs_public_tests_only_and_explains(tmp_path):
     (tmp_path / "myrelu.py").write_text(
         (SOLUTIONS / HW / "myrelu.py")

@@ -133,16 +133,27 @@ class LimitReached(ProbeFailed):
         self.limit = limit
 
 
+NOT_THE_WORK = ("__pycache__", ".git", ".ipynb_checkpoints")  # folders never copied
+ENVIRONMENT_MARKERS = ("pyvenv.cfg", "conda-meta")  # a Python environment's folder holds one
+
+
 def copy_submission(source: Path, dest: Path, max_bytes: int) -> list[str]:
     """Copy a submission folder for the worker: regular files only (links are never
-    followed: the copy is made by the grader), at most `max_bytes` in all.
+    followed: the copy is made by the grader), at most `max_bytes` in all. Caches,
+    version control and Python environments (a student's `python -m venv venv` in
+    the assignment folder) are not the student's work: never copied.
     Returns problems in plain words."""
     problems, total, skipped_links, skipped_big = [], 0, [], []
     dest.mkdir(parents=True)
     for folder, dirs, files in os.walk(source, followlinks=False):
         here = Path(folder)
         rel = here.relative_to(source)
-        dirs[:] = [d for d in dirs if d not in ("__pycache__", ".git")]
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in NOT_THE_WORK
+            and not any((here / d / marker).exists() for marker in ENVIRONMENT_MARKERS)
+        ]
         for name in list(dirs):
             if (here / name).is_symlink():
                 skipped_links.append(str(rel / name))
