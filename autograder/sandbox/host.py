@@ -15,7 +15,7 @@ from .. import settings
 from .cgroup import Cgroup
 from .limits import Limits, SandboxError, cpu_budget
 from .paths import compiled_package, copy_package, remove_files_of
-from .proc import alive_as, cpu_seconds_of, memory_mb, processes_of
+from .proc import cpu_seconds_of, memory_mb, processes_of
 from .zygote import ForkedLauncher, Zygote
 
 REPORT_TIMEOUT = 60.0  # seconds for the launcher to set everything up
@@ -148,10 +148,19 @@ class Sandbox:
     def uid(self) -> int | None:
         return self.report.get("uid")
 
+    def contained(self) -> bool:
+        """Whether every process of the sandbox but the launcher is in its cgroup for
+        good: the launcher moved the worker there before any student code ran, and
+        under its own uid nothing it starts can leave (cgroup.procs is root's)."""
+        return self.cgroup is not None and self.uid is not None and bool(self.report.get("ok"))
+
     def pids(self) -> list[int]:
-        """The launcher and every process of the sandbox: its tree, its uid, its cgroup."""
+        """The launcher and every process of the sandbox: its tree, its uid, its cgroup
+        (only the cgroup where that holds them all: a fraction of a /proc scan)."""
         if self.process is None:
             return []
+        if self.contained():
+            return sorted({self.process.pid, *self.cgroup.pids()})
         found = set(processes_of(self.process.pid, self.uid))
         if self.cgroup:
             found |= set(self.cgroup.pids())
@@ -227,17 +236,8 @@ class Sandbox:
         host's shared temporary folders."""
         if self.process is None:
             return
-        # Once the worker is set up in a cgroup it cannot leave (its own uid), the first
-        # look at /proc finds all there is: after it, the cgroup and the processes seen
-        # are watched instead (a fraction of a /proc scan each, while they die).
-        contained = self.cgroup is not None and self.uid is not None and self.report.get("ok")
-        seen: set[int] = set()
         for attempt in range(50):
-            if attempt and contained:
-                pids = sorted(set(self.cgroup.pids()) | set(alive_as(seen, self.uid)))
-            else:
-                pids = self.pids()
-            seen |= set(pids) - {self.process.pid}
+            pids = self.pids()  # a process leaves its cgroup only as it ends
             if self.process.poll() is None:
                 try:
                     os.killpg(self.process.pid, signal.SIGKILL)

@@ -23,23 +23,6 @@ def _process_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def alive_as(pids, uid: int) -> list[int]:
-    """Those of pids still running as uid (not zombies): a pid reused since by another
-    user's process is left out."""
-    alive = []
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                data = f.read()
-            if os.stat(f"/proc/{pid}").st_uid != uid:
-                continue
-        except OSError:
-            continue
-        if data[data.rindex(b")") + 2 :][:1] not in (b"Z", b"X"):
-            alive.append(pid)
-    return alive
-
-
 def processes_of(root_pid: int, uid: int | None = None) -> list[int]:
     """root_pid and its live descendants, plus every live process owned by `uid`."""
     table = _process_table()
