@@ -51,7 +51,10 @@ memory (memory.max / memory.limit_in_bytes: shared mappings, memfds and tmpfs
 files count; an OOM kill is read from the cgroup and reported as the memory
 limit, not a crash), processes and threads (pids.max), a CPU share (cpu.max /
 cfs quota: `cpus` cores); CPU time is read from cpu.stat / cpuacct.usage. The
-cgroup is removed when the worker is killed. Without one, the engine's
+cgroup is removed when the worker is killed. The launcher moves the worker into
+it before any student code runs; where the worker also has its own uid, nothing
+it starts can leave, so its processes are listed from the cgroup (not by a scan
+of /proc). Without one, the engine's
 watchdog (every 0.5 s while it waits, and after each probe) counts the same
 memory over the process tree (Pss_Anon + Pss_Shmem, plus memfds and deleted
 tmpfs files held open but not mapped, each inode once) and CPU time (utime +
