@@ -801,14 +801,14 @@ def grade(
     submission = Path(submission).resolve()
     report = Report(hw=hw, submission=submission.name)
     zygote = warm.zygote_for(cfg.seed)  # before any test file is loaded here
-    files = [p for p in test_files(hw, tests_dir) if only is None or p.stem in only]
+    every_test = test_files(hw, tests_dir)
+    files = [p for p in every_test if only is None or p.stem in only]
     session = WorkerSession(cfg, submission, [p.stem for p in files], zygote)
     report.problems += session.problems
     submission_deadline = started + cfg.submission_timeout
     try:
         if files:  # the sandbox is set up while the probes are written and the tests load
             session.start_early()
-        every_test = test_files(hw, tests_dir)
         sources = {p: p.read_text() for p in every_test}
         trees = {}  # each parsed once here
         for path, source in sources.items():

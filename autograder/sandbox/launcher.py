@@ -38,6 +38,7 @@ from .libc import (
 )
 from .paths import _minimal, copy_package, is_under, runtime_paths, world_usable
 from .proc import _user_thread_count, processes_of
+from .zygote import FD_LIMIT, MESSAGE_BYTES, close_all_but, run_worker_in_place
 
 UID_BASE = 2_000_000_000  # dedicated uids: UID_BASE + launcher pid (pid_max <= 2**22)
 SANDBOX_DIR = "/tmp/sandbox"  # where the worker sees its folder when /tmp is private
@@ -454,8 +455,7 @@ def fork_ahead() -> tuple[int, socket.socket]:
         try:
             prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # its launcher died unused: so does it
             ours.close()
-            os.closerange(3, theirs.fileno())  # nothing of the zygote's
-            os.closerange(theirs.fileno() + 1, os.sysconf("SC_OPEN_MAX"))
+            close_all_but(theirs.fileno())  # nothing of the zygote's
             data, fds, _, _ = socket.recv_fds(theirs, MESSAGE_BYTES, 4)
             if not data or len(fds) != 4:
                 os._exit(0)
@@ -472,9 +472,6 @@ def fork_ahead() -> tuple[int, socket.socket]:
     return child, ours
 
 
-MESSAGE_BYTES = 1 << 22  # what launch sends a worker forked ahead: a few KB
-
-
 def _run_worker(worker: dict, report_fd: int) -> None:
     """In the worker's process: enter the sandbox, report, then run the worker."""
     argv = worker["argv"]
@@ -486,8 +483,6 @@ def _run_worker(worker: dict, report_fd: int) -> None:
             raise PermissionError(f"the sandbox user cannot run {argv[0]}")
         _write(report_fd, worker["report"])
         if worker["plan"].get("warm"):  # forked from a warm process: no exec, no torch import
-            from .zygote import FD_LIMIT, run_worker_in_place
-
             os.closerange(3, FD_LIMIT)  # as the exec would: all but 0, 1, 2
             run_worker_in_place(argv, worker["env"])
         os.set_inheritable(report_fd, False)

@@ -39,6 +39,12 @@ FD_LIMIT = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1 << 16
 REPLY_TIMEOUT = 30.0
 
 
+def close_all_but(keep: int) -> None:
+    """Close every file descriptor from 3 up but keep (a fork starting clean)."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, FD_LIMIT)
+
+
 def thread_count() -> int:
     """Threads of this process, OpenMP's included (threading sees only Python's)."""
     try:
@@ -154,14 +160,13 @@ def _serve(sock: socket.socket) -> None:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
-        os.closerange(3, sock.fileno())
-        os.closerange(sock.fileno() + 1, FD_LIMIT)
+        close_all_but(sock.fileno())
         _interpreter_path[:] = interpreter_path()
         namespaces = namespaces_answer()  # once: every launcher forked here may do the same
         # The standby forks its worker ahead too where that worker will be namespaced
         # (unless a plan caps the mode: then the standby is not used).
         ahead = not namespaces and os.geteuid() == 0 and _best_mode() == "namespaces"
-        standby = _fork_standby(sock, namespaces, ahead)
+        standby = _fork_standby(sock, ahead)
         children: dict[int, int] = {}  # launcher pid -> a pidfd readable when it ends, or -1
         while True:
             ends = [fd for fd in children.values() if fd >= 0]
@@ -208,7 +213,7 @@ def _best_mode() -> str:
     return env(ENV_SANDBOX, "namespaces")
 
 
-def _fork_standby(sock: socket.socket, namespaces: str, ahead: bool) -> tuple[int, socket.socket]:
+def _fork_standby(sock: socket.socket, ahead: bool) -> tuple[int, socket.socket]:
     """The first launcher, forked ahead while the grader prepares the submission; it
     waits for its plan and pipes (and with `ahead`, unshares and forks its worker
     meanwhile: launcher.fork_ahead), so the first start costs no fork on the way."""
@@ -226,9 +231,8 @@ def _fork_standby(sock: socket.socket, namespaces: str, ahead: bool) -> tuple[in
                 os.setsid()  # its own session, the worker's too (as _become_launcher gives)
                 worker = fork_ahead()
             data, fds, _, _ = socket.recv_fds(theirs, MESSAGE_BYTES, 4)
-            if data and len(fds) == 4:
-                plan = {**json.loads(data), "namespaces_work": namespaces}
-                _become_launcher(theirs, plan, fds, worker)
+            if data and len(fds) == 4:  # the plan says whether namespaces work
+                _become_launcher(theirs, json.loads(data), fds, worker)
         finally:
             os._exit(0)
     theirs.close()
