@@ -40,11 +40,13 @@ GRADE_EACH = textwrap.dedent(
 )
 
 
-def grade_in_own_process(folders: dict, warm: bool) -> dict:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
-    env["AUTOGRADER_WARM"] = "1" if warm else "0"
+def run_grading_process(script: str, *args: str, **environ: str) -> dict:
+    """Run script in a grading process of its own (one thread, the configs' hash seed,
+    as the command line starts one) with these environment variables; the JSON it
+    printed last."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", **environ}
     done = subprocess.run(
-        [sys.executable, "-c", GRADE_EACH, json.dumps({k: str(v) for k, v in folders.items()})],
+        [sys.executable, "-c", script, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -52,6 +54,11 @@ def grade_in_own_process(folders: dict, warm: bool) -> dict:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def grade_in_own_process(folders: dict, warm: bool) -> dict:
+    folders = json.dumps({k: str(v) for k, v in folders.items()})
+    return run_grading_process(GRADE_EACH, folders, AUTOGRADER_WARM="1" if warm else "0")
 
 
 def test_warm_and_cold_workers_grade_alike(tmp_path):
@@ -189,17 +196,15 @@ GRADE_TWICE_THEN_LOOK = textwrap.dedent(
 
 
 def grade_twice(folder: Path, environ: dict) -> dict:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "AUTOGRADER_WARM": "1"}
-    env.pop("AUTOGRADER_SANDBOX", None)
-    done = subprocess.run(
-        [sys.executable, "-c", GRADE_TWICE_THEN_LOOK, str(folder), json.dumps(environ)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    """Graded twice in one process whose zygote starts with the best sandbox mode
+    (AUTOGRADER_SANDBOX=namespaces, the default), then environ set for its plans."""
+    return run_grading_process(
+        GRADE_TWICE_THEN_LOOK,
+        str(folder),
+        json.dumps(environ),
+        AUTOGRADER_WARM="1",
+        AUTOGRADER_SANDBOX="namespaces",
     )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def sandbox_here() -> dict:
